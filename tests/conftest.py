@@ -1,0 +1,20 @@
+"""Shared fixtures. The database is whatever DATABASE_URL names (scripts/test.sh runs the suite on
+SQLite and on a PostgreSQL server it starts)."""
+
+import pytest
+from django.db import connection
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_pg = pytest.mark.skip(reason="cần PostgreSQL (chạy trong lượt PostgreSQL của scripts/test.sh)")
+    for item in items:
+        if "postgres_only" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
