@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "motcua.core",
     "motcua.units",
+    "motcua.calendars",
     "motcua.accounts",
     "motcua.catalog",
     "motcua.portal",
