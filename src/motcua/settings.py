@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "motcua.calendars",
     "motcua.accounts",
     "motcua.catalog",
+    "motcua.records",
+    "motcua.documents",
     "motcua.portal",
     "motcua.workspace",
     "motcua.api",

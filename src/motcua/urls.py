@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", include("motcua.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("motcua.accounts.urls")),
+    path("can-bo/lich/", include("motcua.calendars.urls")),
     path("can-bo/", include("motcua.workspace.urls")),
     path("", include("motcua.portal.urls")),
 ]
