@@ -59,6 +59,8 @@ ensure_test_system_packages() {
   apt_install_missing "/usr/lib/postgresql/*/bin/pg_ctl" postgresql
   apt_install_missing /usr/bin/chromium chromium
   apt_install_missing /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf fonts-liberation2
+  apt_install_missing /usr/bin/pdftoppm poppler-utils
+  apt_install_missing /usr/bin/zbarimg zbar-tools
 }
 
 pg_bin() {

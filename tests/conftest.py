@@ -18,3 +18,20 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _login_rate_limit_off(settings):
+    """django-axes refuses `client.login()` (it passes no request) and would count other tests'
+    failed logins; tests of the rate limit itself ask for `login_rate_limit`."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def login_rate_limit(settings, db):
+    from axes.utils import reset
+
+    settings.AXES_ENABLED = True
+    reset()
+    yield
+    reset()

@@ -58,3 +58,39 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 def grant(user: User, role: Role, unit: AdministrativeUnit, agency: Agency | None = None) -> RoleGrant:
     return RoleGrant.objects.create(user=user, role=role, unit=unit, agency=agency)
+
+
+class FieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Field"
+        django_get_or_create = ("code",)
+
+    code = "ho-tich"
+    name = "Hộ tịch"
+
+
+def _search_text(*texts: str) -> str:
+    from motcua.catalog.services import search_text_for
+
+    return search_text_for(*texts)
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Procedure"
+
+    code = factory.Sequence(lambda n: f"9.{n:06d}")
+    name = factory.Sequence(lambda n: f"Thủ tục thử nghiệm {n}")
+    field = factory.SubFactory(FieldFactory)
+    full_online_eligible = True
+    search_text = factory.LazyAttribute(lambda o: _search_text(o.code, o.name))
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Offering"
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    online_level = "partial"
+    valid_from = dt.date(2025, 7, 1)

@@ -1,9 +1,23 @@
-"""The Khánh Hòa demo: each step is idempotent, so `motcua demo` can run again safely."""
+"""The Khánh Hòa demo: each step is idempotent, so `motcua demo` can run again safely.
 
-from collections.abc import Iterator
+Order matters: units first (agencies, calendars and staff hang on them), then the calendar
+settings, the catalogue with its offerings, and the staff accounts."""
+
+from collections.abc import Callable, Iterator
+from importlib import import_module
 from typing import Any
 
+STEPS = (
+    "motcua.units.demo",
+    "motcua.calendars.demo",
+    "motcua.catalog.demo",
+    "motcua.accounts.demo",
+)
 
-def build(*, stdout: Any = None) -> Iterator[str]:
-    """Yields one progress line per step. Steps are added by each package as it grows."""
+
+def build(*, stdout: Any = None, steps: tuple[str, ...] = STEPS) -> Iterator[str]:
+    """Yields one progress line per step."""
+    for module in steps:
+        step: Callable[[], Iterator[str]] = import_module(module).build_demo
+        yield from step()
     yield "Demo: xong."

@@ -6,4 +6,6 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thu-tuc/", views.procedure_list, name="procedure_list"),
+    path("thu-tuc/<str:code>/", views.procedure_page, name="procedure"),
 ]

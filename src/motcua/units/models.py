@@ -2,9 +2,10 @@
 
 import datetime as dt
 
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from motcua.units.validators import validate_agency_code
 
 
 class UnitLevel(models.TextChoices):
@@ -18,6 +19,14 @@ class ValidityQuerySet(models.QuerySet):
         return self.filter(models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=when)).filter(
             models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=when)
         )
+
+
+_VALIDITY_ORDERED = (
+    models.Q(valid_from__isnull=True)
+    | models.Q(valid_to__isnull=True)
+    | models.Q(valid_from__lte=models.F("valid_to"))
+)
+_VALIDITY_MESSAGE = _("Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực.")
 
 
 class AdministrativeUnit(models.Model):
@@ -48,6 +57,18 @@ class AdministrativeUnit(models.Model):
         verbose_name_plural = _("đơn vị hành chính")
         constraints = [
             models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_valid_from_unique"),
+            # NULLs are distinct in the key above: units with no known start (the pre-2025 lists)
+            # would otherwise be insertable twice under the same code.
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(valid_from__isnull=True),
+                name="unit_code_unique_without_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=_VALIDITY_ORDERED,
+                name="unit_validity_ordered",
+                violation_error_message=_VALIDITY_MESSAGE,
+            ),
         ]
         indexes = [models.Index(fields=["level", "code"])]
 
@@ -72,6 +93,11 @@ class Succession(models.Model):
     )
     effective_on = models.DateField(_("ngày có hiệu lực"))
     resolution = models.CharField(_("nghị quyết"), max_length=200, blank=True)
+    partial = models.BooleanField(
+        _("kế thừa một phần"),
+        default=False,
+        help_text=_("Đơn vị cũ chỉ nhập một phần vào đơn vị mới (bị chia cho nhiều đơn vị mới)."),
+    )
 
     class Meta:
         verbose_name = _("kế thừa đơn vị")
@@ -80,12 +106,6 @@ class Succession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.effective_on:%d/%m/%Y})"
-
-
-agency_code_validator = RegexValidator(
-    r"^[0-9A-Z]+(\.[0-9A-Z]+)*$",
-    _("Mã định danh gồm các nhóm chữ số và chữ in hoa, ngăn cách bởi dấu chấm (ví dụ H15.50.05.13)."),
-)
 
 
 class AgencyKind(models.TextChoices):
@@ -97,7 +117,7 @@ class AgencyKind(models.TextChoices):
 
 class Agency(models.Model):
     code = models.CharField(
-        _("mã định danh điện tử"), max_length=35, unique=True, validators=[agency_code_validator]
+        _("mã định danh điện tử"), max_length=35, unique=True, validators=[validate_agency_code]
     )
     name = models.CharField(_("tên cơ quan"), max_length=255)
     kind = models.CharField(_("loại cơ quan"), max_length=10, choices=AgencyKind.choices)
@@ -115,6 +135,13 @@ class Agency(models.Model):
     class Meta:
         verbose_name = _("cơ quan")
         verbose_name_plural = _("cơ quan")
+        constraints = [
+            models.CheckConstraint(
+                condition=_VALIDITY_ORDERED,
+                name="agency_validity_ordered",
+                violation_error_message=_VALIDITY_MESSAGE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

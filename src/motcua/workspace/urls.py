@@ -6,4 +6,6 @@ app_name = "workspace"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("thu-tuc/", views.offering_list, name="offerings"),
+    path("thu-tuc/<int:pk>/", views.offering_detail, name="offering"),
 ]

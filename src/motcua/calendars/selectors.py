@@ -1,0 +1,132 @@
+"""calendar_for(): the pure Calendar of a province and centre, built from the `holidays` package and
+the stored settings, and kept per process until a stored setting changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from motcua.units.models import AdministrativeUnit, Agency, UnitLevel
+from motcua.workdays import (
+    DEFAULT_HOURS,
+    Calendar,
+    ClockRule,
+    Counting,
+    Override,
+    RuleSet,
+    WorkingHours,
+    build_calendar,
+)
+
+from .models import ClockRuleSetting, DayKind, DayOverride, WorkingHoursSetting
+
+FIRST_YEAR = 2015  # older records are not judged by this system
+YEARS_AHEAD = 5
+
+_cache: dict[tuple[object, ...], tuple[tuple[object, ...], Calendar]] = {}
+_lock = threading.Lock()
+
+
+def province_of(unit: AdministrativeUnit | None) -> AdministrativeUnit | None:
+    while unit is not None and unit.level != UnitLevel.PROVINCE:
+        unit = unit.parent
+    return unit
+
+
+def calendar_for(*, agency: Agency | None = None, unit: AdministrativeUnit | None = None) -> Calendar:
+    """The working-day calendar for a centre (agency) or an administrative unit; neither → the
+    national calendar. Cached per process; a cheap fingerprint query (row count and latest
+    update of each settings table in scope) tells when the stored settings changed."""
+    province = province_of(agency.unit if agency is not None else unit)
+    province_id = province.pk if province is not None else None
+    agency_id = agency.pk if agency is not None else None
+    last_year = timezone.localdate().year + YEARS_AHEAD
+    key = (province_id, agency_id, last_year)
+    stamp = _fingerprint(province_id, agency_id)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    calendar = build_calendar(
+        first_year=FIRST_YEAR,
+        last_year=last_year,
+        overrides=_overrides(province_id),
+        hours=_hours_schedule(province_id, agency_id),
+        rules=_rules(province_id),
+    )
+    with _lock:
+        if len(_cache) > 256:
+            _cache.clear()
+        _cache[key] = (stamp, calendar)
+    return calendar
+
+
+def _scope(province_id: int | None) -> Q:
+    national = Q(province__isnull=True)
+    return (national | Q(province_id=province_id)) if province_id else national
+
+
+def _fingerprint(province_id: int | None, agency_id: int | None) -> tuple[object, ...]:
+    stamp: list[object] = []
+    hours_scope = _scope(province_id) & Q(agency__isnull=True)
+    if agency_id:
+        hours_scope |= Q(agency_id=agency_id)
+    for queryset in (
+        DayOverride.objects.filter(_scope(province_id)),
+        ClockRuleSetting.objects.filter(_scope(province_id)),
+        WorkingHoursSetting.objects.filter(hours_scope),
+    ):
+        result = queryset.aggregate(n=Count("pk"), last=Max("updated_at"))
+        stamp += [result["n"], result["last"]]
+    return tuple(stamp)
+
+
+def _overrides(province_id: int | None) -> list[Override]:
+    rows = DayOverride.objects.filter(_scope(province_id)).order_by("province_id", "day")
+    # national rows first (NULL sorts first on SQLite, last on PostgreSQL: sort here)
+    ordered = sorted(rows, key=lambda r: r.province_id is not None)
+    return [Override(day=r.day, working=r.kind == DayKind.WORKING, reason=r.reason) for r in ordered]
+
+
+def _rules(province_id: int | None) -> RuleSet:
+    rows = sorted(
+        ClockRuleSetting.objects.filter(_scope(province_id)),
+        key=lambda r: (r.valid_from, r.province_id is not None),  # same date: the province wins
+    )
+    return RuleSet(
+        ClockRule(valid_from=r.valid_from, counting=Counting(r.counting), cutoff=r.cutoff) for r in rows
+    )
+
+
+def _hours_schedule(province_id: int | None, agency_id: int | None) -> Sequence[tuple[dt.date, WorkingHours]]:
+    """Flatten the layered settings (agency > province > national > default) into one schedule
+    of (first day, hours) entries."""
+    layers: list[list[WorkingHoursSetting]] = []
+    if agency_id:
+        layers.append(list(WorkingHoursSetting.objects.filter(agency_id=agency_id)))
+    if province_id:
+        layers.append(list(WorkingHoursSetting.objects.filter(province_id=province_id, agency__isnull=True)))
+    layers.append(list(WorkingHoursSetting.objects.filter(province__isnull=True, agency__isnull=True)))
+    boundaries = {dt.date.min}
+    for layer in layers:
+        for row in layer:
+            boundaries.add(row.valid_from)
+            if row.valid_to is not None and row.valid_to < dt.date.max:
+                boundaries.add(row.valid_to + dt.timedelta(days=1))
+    schedule: list[tuple[dt.date, WorkingHours]] = []
+    for start in sorted(boundaries):
+        hours = _in_force(layers, start)
+        if not schedule or schedule[-1][1] != hours:
+            schedule.append((start, hours))
+    return schedule
+
+
+def _in_force(layers: list[list[WorkingHoursSetting]], day: dt.date) -> WorkingHours:
+    for layer in layers:
+        current = [r for r in layer if r.valid_from <= day and (r.valid_to is None or day <= r.valid_to)]
+        if current:
+            return max(current, key=lambda r: r.valid_from).as_hours()
+    return DEFAULT_HOURS

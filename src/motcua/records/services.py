@@ -1,0 +1,542 @@
+"""Writes on records. Every service is one transaction that checks the state machine, changes the
+record, writes its event row, and leaves side effects for after commit.
+
+Two officers acting at once: the record row is locked and its `version` must still be the one
+the officer saw; the loser gets `RecordConflict` and nothing of theirs is written."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from motcua.accounts.models import User
+from motcua.accounts.permissions import Permission
+from motcua.accounts.scope import can
+from motcua.catalog.models import Procedure
+from motcua.core.text import nfc, search_key
+from motcua.units.models import Agency
+
+from . import lifecycle
+from .actors import actors_for
+from .clock import calendar_of, step_due, term_for
+from .errors import InvalidRecordInput, RecordConflict, RecordNotVisible
+from .lifecycle import SUBMIT_CHANNEL, Action, Actor, ClockEffect, State, Transition
+from .models import ApplicantKind, Record, RecordEvent, RecordStep
+from .numbering import next_record_code
+from .rules import rules_at
+
+SUBMIT_ACTIONS = frozenset(SUBMIT_CHANNEL)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    kind: str = ApplicantKind.CITIZEN
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    return at or timezone.now()
+
+
+def _local_date(at: dt.datetime) -> dt.date:
+    return timezone.localtime(at).date()
+
+
+def _search_text(record: Record) -> str:
+    return search_key(f"{record.code} {record.applicant_name} {record.applicant_id_number}")
+
+
+def record_submit(
+    *,
+    procedure: Procedure,
+    agency: Agency,
+    applicant: Applicant,
+    action: Action = Action.SUBMIT_COUNTER,
+    receiving_agency: Agency | None = None,
+    summary: str = "",
+    actor: User | None = None,
+    at: dt.datetime | None = None,
+) -> Record:
+    """A dossier arrives (online, at the counter, by post, or filed online by an officer on the
+    applicant's behalf). It gets its record code now; the clock starts only at receipt."""
+    at = _now(at)
+    if action not in SUBMIT_ACTIONS:
+        raise InvalidRecordInput(f"“{action.label}” không phải là cách nộp hồ sơ.", code="invalid-channel")
+    actors = {Actor.APPLICANT.value} if actor is None else _staff_actors_at(actor, receiving_agency or agency)
+    transition = lifecycle.check(None, action, actors)
+    if not applicant.name.strip():
+        raise InvalidRecordInput(
+            "Cần nhập họ tên người nộp hồ sơ.", code="applicant-name-required", field="name"
+        )
+    receiving_agency = receiving_agency or agency
+    with transaction.atomic():
+        record = Record(
+            code=next_record_code(agency_code=receiving_agency.code, day=_local_date(at)),
+            procedure=procedure,
+            agency=agency,
+            receiving_agency=receiving_agency,
+            unit_id=agency.unit_id,
+            receiving_unit_id=receiving_agency.unit_id,
+            state=transition.to_state,
+            channel=SUBMIT_CHANNEL[action],
+            assisted=action == Action.SUBMIT_ASSISTED,
+            applicant_name=nfc(applicant.name.strip()),
+            applicant_id_number=applicant.id_number.strip(),
+            applicant_phone=applicant.phone.strip(),
+            applicant_email=applicant.email.strip(),
+            applicant_address=nfc(applicant.address.strip()),
+            applicant_kind=applicant.kind,
+            summary=nfc(summary.strip()),
+            submitted_at=at,
+            rule_set=rules_at(_local_date(at)).code,
+        )
+        record.search_text = _search_text(record)
+        record.save()
+        _write_event(record, transition, actor=actor, at=at, detail={"channel": record.channel})
+    return record
+
+
+def _staff_actors_at(user: User, agency: Agency) -> set[str]:
+    """Actors a user is at an agency that has no record yet (submission)."""
+    if not can(user, Permission.RECEIVE, agency.unit):
+        return set()
+    return {Actor.DESK.value}
+
+
+def record_intake_at_counter(
+    *,
+    procedure: Procedure,
+    agency: Agency,
+    applicant: Applicant,
+    actor: User,
+    receiving_agency: Agency | None = None,
+    summary: str = "",
+    action: Action = Action.SUBMIT_COUNTER,
+    at: dt.datetime | None = None,
+) -> Record:
+    """Counter intake in one step: submitted and received (Mẫu 01) in the same transaction."""
+    at = _now(at)
+    with transaction.atomic():
+        record = record_submit(
+            procedure=procedure,
+            agency=agency,
+            applicant=applicant,
+            action=action,
+            receiving_agency=receiving_agency,
+            summary=summary,
+            actor=actor,
+            at=at,
+        )
+        return record_perform(record=record, action=Action.RECEIVE, actor=actor, at=at)
+
+
+def record_perform(
+    *,
+    record: Record,
+    action: Action | str,
+    actor: User | None,
+    at: dt.datetime | None = None,
+    expected_version: int | None = None,
+    **params: Any,
+) -> Record:
+    """Make one lifecycle transition. `actor` None is the system (scheduled closures) or, for
+    the applicant's own actions, the portal passes `params['as_applicant']=True`."""
+    at = _now(at)
+    action = Action(action)
+    with transaction.atomic():
+        locked = Record.objects.select_for_update().select_related("procedure", "agency").get(pk=record.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise RecordConflict(
+                "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới nhất."
+            )
+        actors = _actors(locked, actor, params.pop("as_applicant", False))
+        transition = lifecycle.check(State(locked.state), action, actors)
+        before_version = locked.version
+        detail, step_due = _HANDLERS[action](locked, transition, actor, at, params)
+        locked.state = transition.to_state
+        locked.search_text = _search_text(locked)
+        fields = {f: getattr(locked, f) for f in _MUTABLE_FIELDS}
+        updated = Record.objects.filter(pk=locked.pk, version=before_version).update(
+            **fields, version=F("version") + 1
+        )
+        if updated != 1:
+            raise RecordConflict("Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang.")
+        locked.version = before_version + 1
+        _write_event(locked, transition, actor=actor, at=at, detail=detail, due_at=step_due)
+    return locked
+
+
+_MUTABLE_FIELDS = (
+    "state",
+    "agency",
+    "unit",
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "finished_at",
+    "returned_at",
+    "ended_at",
+    "clock_paused_at",
+    "supplement_requested_at",
+    "supplement_count",
+    "extension_count",
+    "rule_set",
+    "approved",
+    "outcome_reason",
+    "holder",
+    "search_text",
+)
+
+
+def _actors(record: Record, actor: User | None, as_applicant: bool) -> set[str]:
+    if actor is None:
+        return {Actor.APPLICANT.value} if as_applicant else {Actor.SYSTEM.value}
+    if not can(actor, Permission.READ, record.unit) and not can(
+        actor, Permission.READ, record.receiving_unit
+    ):
+        raise RecordNotVisible("Không tìm thấy hồ sơ.")
+    return actors_for(actor, record)
+
+
+def _write_event(
+    record: Record,
+    transition: Transition,
+    *,
+    actor: User | None,
+    at: dt.datetime,
+    detail: dict[str, Any] | None = None,
+    due_at: dt.datetime | None = None,
+) -> RecordEvent:
+    detail = dict(detail or {})
+    reason = detail.pop("reason", "")
+    return RecordEvent.objects.create(
+        record=record,
+        at=at,
+        actor=actor,
+        action=transition.action,
+        from_state=transition.from_state or "",
+        to_state=transition.to_state,
+        reason=reason,
+        form=transition.form or "",
+        due_at=due_at or record.due_at,
+        detail=detail,
+    )
+
+
+# --- handlers: one per action; each changes the locked record and returns (detail, step due) ---
+
+Handled = tuple[dict[str, Any], dt.datetime | None]
+
+
+def _text(params: dict[str, Any], name: str, message: str) -> str:
+    value = nfc(str(params.get(name) or "").strip())
+    if not value:
+        raise InvalidRecordInput(message, code=f"{name}-required", field=name)
+    return value
+
+
+def _rules(record: Record):
+    return rules_at(_local_date(record.received_at or record.submitted_at))
+
+
+def _receive(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    calendar = calendar_of(record.agency)
+    term = term_for(record.procedure)
+    record.received_at = at
+    record.rule_set = rules_at(_local_date(at)).code
+    record.due_at = record.original_due_at = calendar.due(at, term)
+    step_due = _open_next_step(record, at, holder=actor, close_previous=False)
+    _close_open_step(record, at)  # reception itself is done the moment Mẫu 01 is issued
+    return {"term": str(term)}, step_due or record.due_at
+
+
+def _refuse_intake(
+    record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
+) -> Handled:
+    reason = _text(params, "reason", "Cần nêu rõ lý do từ chối tiếp nhận.")
+    record.ended_at = at
+    record.outcome_reason = reason
+    return {"reason": reason}, None
+
+
+def _request_supplement(
+    record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
+) -> Handled:
+    missing = [nfc(str(m).strip()) for m in params.get("missing") or [] if str(m).strip()]
+    if not missing:
+        raise InvalidRecordInput(
+            "Cần liệt kê đầy đủ các giấy tờ phải bổ sung (chỉ yêu cầu một lần).",
+            code="missing-required",
+            field="missing",
+        )
+    detail: dict[str, Any] = {"missing": missing, "reason": params.get("reason") or ""}
+    if record.received_at is not None:
+        calendar = calendar_of(record.agency)
+        timing = lifecycle.supplement_request_timing(
+            rules=_rules(record),
+            received_on=_local_date(record.received_at),
+            requested_on=_local_date(at),
+            earlier_requests=record.supplement_count,
+            working_days=calendar.working_days_between,
+        )
+        detail.update(late=timing.late, flags=list(timing.reasons))
+        record.supplement_count += 1
+        record.supplement_requested_at = at
+        record.clock_paused_at = at
+    return detail, None
+
+
+def _supplement_received(
+    record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
+) -> Handled:
+    if record.received_at is None:  # completed before receipt: nothing to do to the clock
+        return {}, None
+    calendar = calendar_of(record.agency)
+    effect = _rules(record).clock_effect(t)
+    paused_at = record.clock_paused_at or at
+    if effect == ClockEffect.RESTART:
+        record.due_at = calendar.due(at, term_for(record.procedure))
+    else:  # RESUME: the applicant's time does not count
+        remaining = calendar.elapsed(paused_at, record.due_at) if record.due_at else dt.timedelta(0)
+        record.due_at = calendar.add_working_time(at, max(remaining, dt.timedelta(0)))
+    record.clock_paused_at = None
+    return {"clock": str(effect)}, record.due_at
+
+
+def _close_unsupplemented(
+    record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
+) -> Handled:
+    calendar = calendar_of(record.agency)
+    lifecycle.check_close_unsupplemented(
+        rules=_rules(record),
+        requested_on=_local_date(record.supplement_requested_at or at),
+        today=_local_date(at),
+        working_days=calendar.working_days_between,
+    )
+    record.ended_at = at
+    _close_open_step(record, at)
+    return {"reason": "Hết thời hạn bổ sung hồ sơ."}, None
+
+
+def _assign(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    to_user = params.get("to_user")
+    if not isinstance(to_user, User):
+        raise InvalidRecordInput("Cần chọn cán bộ được phân công.", code="assignee-required", field="to_user")
+    roles = actors_for(to_user, record)
+    if not roles & {Actor.SPECIALIST.value, Actor.LEADER.value}:
+        raise InvalidRecordInput(
+            f"{to_user} không phải chuyên viên hoặc lãnh đạo của cơ quan giải quyết hồ sơ này.",
+            code="assignee-not-in-agency",
+            field="to_user",
+        )
+    record.holder = to_user
+    step_due = _open_next_step(record, at, holder=to_user)
+    return {"to_user": to_user.pk, "to_user_name": str(to_user)}, step_due
+
+
+def _transfer(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    to_agency = params.get("to_agency")
+    if not isinstance(to_agency, Agency):
+        raise InvalidRecordInput("Cần chọn cơ quan nhận hồ sơ.", code="agency-required", field="to_agency")
+    if to_agency.pk == record.agency_id:
+        raise InvalidRecordInput("Hồ sơ đang ở chính cơ quan này.", code="same-agency", field="to_agency")
+    on = _local_date(at)
+    if (to_agency.valid_from and to_agency.valid_from > on) or (
+        to_agency.valid_to and to_agency.valid_to < on
+    ):
+        raise InvalidRecordInput(
+            f"{to_agency} không còn hoạt động vào ngày {on:%d/%m/%Y}.",
+            code="agency-not-valid",
+            field="to_agency",
+        )
+    detail = {
+        "from_agency": record.agency.code,
+        "to_agency": to_agency.code,
+        "reason": params.get("reason") or "",
+    }
+    record.agency = to_agency
+    record.unit_id = to_agency.unit_id
+    record.holder = None
+    _close_open_step(record, at)
+    return detail, None
+
+
+def _consult(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    agency = params.get("agency")
+    if not isinstance(agency, Agency):
+        raise InvalidRecordInput("Cần chọn cơ quan được hỏi ý kiến.", code="agency-required", field="agency")
+    try:
+        days = int(params.get("days") or 0)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= 60:
+        raise InvalidRecordInput(
+            "Thời hạn trả lời phải từ 1 đến 60 ngày làm việc.", code="invalid-consult-days", field="days"
+        )
+    calendar = calendar_of(record.agency)
+    due = calendar.add_working_days(at, days)
+    question = _text(params, "question", "Cần ghi nội dung xin ý kiến.")
+    return {"agency": agency.code, "agency_name": agency.name, "days": days, "reason": question}, due
+
+
+def _consult_reply(
+    record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
+) -> Handled:
+    reply = _text(params, "reply", "Cần ghi nội dung ý kiến trả lời.")
+    return {"reason": reply}, None
+
+
+def _extend(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    new_due_on = params.get("new_due_on")
+    if not isinstance(new_due_on, dt.date):
+        raise InvalidRecordInput("Cần chọn ngày hẹn trả mới.", code="new-date-required", field="new_due_on")
+    reason = _text(params, "reason", "Cần nêu lý do chậm trả kết quả trong văn bản xin lỗi.")
+    if record.due_at is None:
+        raise InvalidRecordInput("Hồ sơ chưa có hạn trả.", code="no-due-date")
+    calendar = calendar_of(record.agency)
+    due_on = _local_date(record.due_at)
+    lifecycle.check_extension(
+        rules=_rules(record),
+        today=_local_date(at),
+        due_on=due_on,
+        earlier_extensions=record.extension_count,
+        working_days=calendar.working_days_between,
+    )
+    if new_due_on <= due_on:
+        raise InvalidRecordInput(
+            f"Ngày hẹn mới phải sau hạn hiện tại ({due_on:%d/%m/%Y}).",
+            code="new-date-not-later",
+            field="new_due_on",
+        )
+    previous = record.due_at
+    record.due_at = calendar.close_of(calendar.working_day_on_or_after(new_due_on))
+    record.extension_count += 1
+    return {
+        "reason": reason,
+        "previous_due": previous.isoformat(),
+        "new_due": record.due_at.isoformat(),
+    }, None
+
+
+def _stop(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    reason = _text(params, "reason", "Cần nêu lý do dừng giải quyết.")
+    record.ended_at = record.ended_at or at
+    record.outcome_reason = reason
+    _close_open_step(record, at)
+    return {"reason": reason}, None
+
+
+def _withdraw(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    record.ended_at = record.ended_at or at
+    _close_open_step(record, at)
+    return {"reason": params.get("reason") or "Người nộp yêu cầu rút hồ sơ."}, None
+
+
+def _approve(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    record.approved = True
+    record.finished_at = at
+    record.ended_at = record.ended_at or at
+    record.holder = None
+    step_due = _open_next_step(record, at, holder=None, final=True)
+    return {"reason": params.get("reason") or ""}, step_due
+
+
+def _refuse(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    reason = _text(params, "reason", "Từ chối giải quyết phải nêu rõ lý do bằng văn bản.")
+    record.approved = False
+    record.outcome_reason = reason
+    record.finished_at = at
+    record.ended_at = record.ended_at or at
+    record.holder = None
+    step_due = _open_next_step(record, at, holder=None, final=True)
+    return {"reason": reason}, step_due
+
+
+def _return_result(
+    record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
+) -> Handled:
+    record.returned_at = at
+    _close_open_step(record, at)
+    return {"reason": params.get("reason") or ""}, None
+
+
+def _correct_result(
+    record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
+) -> Handled:
+    reason = _text(params, "reason", "Cần ghi nội dung sai sót được đính chính.")
+    reported_on = params.get("reported_on") or _local_date(at)
+    if not isinstance(reported_on, dt.date) or reported_on > _local_date(at):
+        raise InvalidRecordInput(
+            "Ngày phát hiện sai sót không hợp lệ.", code="invalid-reported-on", field="reported_on"
+        )
+    calendar = calendar_of(record.agency)
+    late = lifecycle.correction_is_late(
+        rules=_rules(record),
+        reported_on=reported_on,
+        corrected_on=_local_date(at),
+        working_days=calendar.working_days_between,
+    )
+    return {"reason": reason, "reported_on": reported_on.isoformat(), "late": late}, None
+
+
+_HANDLERS = {
+    Action.RECEIVE: _receive,
+    Action.REFUSE_INTAKE: _refuse_intake,
+    Action.REQUEST_SUPPLEMENT: _request_supplement,
+    Action.SUPPLEMENT_RECEIVED: _supplement_received,
+    Action.CLOSE_UNSUPPLEMENTED: _close_unsupplemented,
+    Action.ASSIGN: _assign,
+    Action.TRANSFER: _transfer,
+    Action.CONSULT: _consult,
+    Action.CONSULT_REPLY: _consult_reply,
+    Action.EXTEND: _extend,
+    Action.STOP: _stop,
+    Action.WITHDRAW: _withdraw,
+    Action.APPROVE: _approve,
+    Action.REFUSE: _refuse,
+    Action.RETURN_RESULT: _return_result,
+    Action.CORRECT_RESULT: _correct_result,
+}
+
+
+# --- the internal process: each hand-over closes the step in hand and opens the next ---
+
+
+def _close_open_step(record: Record, at: dt.datetime) -> None:
+    RecordStep.objects.filter(record=record, finished_at__isnull=True).update(finished_at=at)
+
+
+def _open_next_step(
+    record: Record, at: dt.datetime, *, holder: User | None, close_previous: bool = True, final: bool = False
+) -> dt.datetime | None:
+    """Opens the next step of the procedure's internal process with its own deadline (its
+    budget on the working-day clock, never past the record's due date). `final`: the decision is
+    made, go straight to the last step (returning the result)."""
+    if close_previous:
+        _close_open_step(record, at)
+    done = RecordStep.objects.filter(record=record).count()
+    plan = list(record.procedure.process_steps.all())
+    if done >= len(plan):
+        return None
+    step = plan[-1] if final else plan[done]
+    due = step_due(record.procedure, step.budget, at, calendar_of(record.agency))
+    if record.due_at is not None and due > record.due_at:
+        due = record.due_at
+    RecordStep.objects.create(
+        record=record,
+        position=step.position,
+        name=step.name,
+        role=step.role,
+        agency=record.agency,
+        holder=holder,
+        started_at=at,
+        due_at=due,
+    )
+    return due

@@ -1,0 +1,256 @@
+import datetime as dt
+
+import pytest
+
+from motcua.accounts.models import Role
+from motcua.records.errors import InvalidRecordInput, RecordConflict, RecordNotVisible
+from motcua.records.lifecycle import Action, ActorNotAllowed, GuardFailed, State
+from motcua.records.models import Record, RecordEvent, RecordStep
+from motcua.records.services import record_intake_at_counter, record_perform, record_submit
+from motcua.records.timeliness import Timeliness, classify
+from tests.factories import UserFactory, grant
+
+from .conftest import local
+
+
+def intake(procedure, agency, applicant, desk, at):
+    return record_intake_at_counter(
+        procedure=procedure, agency=agency, applicant=applicant, actor=desk, at=at
+    )
+
+
+def test_counter_intake_numbers_the_record_and_starts_the_clock(procedure, van_hung, staff, applicant):
+    at = local(2026, 3, 6, 10, 15)  # Friday
+    record = intake(procedure, van_hung, applicant, staff["desk"], at)
+    assert record.code == "H56.57.01-260306-0001"
+    assert record.state == State.RECEIVED
+    assert record.received_at == at
+    # 3 working days: Mon 09, Tue 10, Wed 11/03/2026 → close of Wednesday
+    assert record.due_at == local(2026, 3, 11, 17, 0)
+    events = list(record.events.values_list("action", "form"))
+    assert events == [(Action.SUBMIT_COUNTER.value, ""), (Action.RECEIVE.value, "M01")]
+    second = intake(procedure, van_hung, applicant, staff["desk"], at)
+    assert second.code == "H56.57.01-260306-0002"
+
+
+def test_full_walk_with_a_supplement_restarts_the_deadline(procedure, van_hung, staff, applicant):
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2026, 3, 2, 9, 0))
+    record = record_perform(
+        record=record,
+        action=Action.ASSIGN,
+        actor=staff["desk"],
+        to_user=staff["specialist"],
+        at=local(2026, 3, 2, 9, 30),
+    )
+    assert record.state == State.IN_PROGRESS and record.holder == staff["specialist"]
+    record = record_perform(
+        record=record,
+        action=Action.REQUEST_SUPPLEMENT,
+        actor=staff["specialist"],
+        missing=["Bản sao giấy chứng nhận quyền sử dụng đất"],
+        at=local(2026, 3, 3, 14, 0),
+    )
+    assert record.state == State.SUPPLEMENT
+    record = record_perform(
+        record=record, action=Action.SUPPLEMENT_RECEIVED, actor=staff["desk"], at=local(2026, 3, 10, 8, 0)
+    )
+    # NĐ 118: the full 3 working days again from 10/03 → Wed 11, Thu 12, Fri 13/03
+    assert record.due_at == local(2026, 3, 13, 17, 0)
+    record = record_perform(
+        record=record, action=Action.APPROVE, actor=staff["leader"], at=local(2026, 3, 12, 10, 0)
+    )
+    record = record_perform(
+        record=record, action=Action.RETURN_RESULT, actor=staff["desk"], at=local(2026, 3, 12, 15, 0)
+    )
+    assert record.state == State.RETURNED
+    assert (
+        classify(due_at=record.due_at, ended_at=record.ended_at, now=local(2026, 3, 20, 8, 0))
+        == Timeliness.EARLY
+    )
+    assert record.events.count() == 7
+    assert not RecordStep.objects.filter(record=record, finished_at__isnull=True).exists()
+
+
+def test_old_rules_resume_the_clock_after_a_supplement(procedure, van_hung, staff, applicant):
+    # Received under NĐ 61/2018: the applicant's time does not count, the remaining time resumes.
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2025, 3, 3, 9, 0))  # Monday
+    assert record.rule_set == "nd61-2018"
+    assert record.due_at == local(2025, 3, 6, 17, 0)
+    record = record_perform(
+        record=record,
+        action=Action.REQUEST_SUPPLEMENT,
+        actor=staff["desk"],
+        missing=["Tờ khai"],
+        at=local(2025, 3, 4, 17, 0),
+    )
+    record = record_perform(
+        record=record, action=Action.SUPPLEMENT_RECEIVED, actor=staff["desk"], at=local(2025, 3, 10, 7, 30)
+    )
+    # Two working days (Wed 05, Thu 06) remained; they resume from Mon 10/03 → close of Tue 11/03.
+    assert record.due_at == local(2025, 3, 11, 17, 0)
+
+
+def test_second_supplement_request_is_flagged_and_counts_late(procedure, van_hung, staff, applicant):
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2026, 3, 2, 9, 0))
+    record = record_perform(
+        record=record,
+        action=Action.REQUEST_SUPPLEMENT,
+        actor=staff["desk"],
+        missing=["A"],
+        at=local(2026, 3, 2, 10, 0),
+    )
+    record = record_perform(
+        record=record, action=Action.SUPPLEMENT_RECEIVED, actor=staff["desk"], at=local(2026, 3, 3, 8, 0)
+    )
+    record = record_perform(
+        record=record,
+        action=Action.REQUEST_SUPPLEMENT,
+        actor=staff["specialist"],
+        missing=["B"],
+        at=local(2026, 3, 9, 10, 0),
+    )
+    last = record.events.filter(action=Action.REQUEST_SUPPLEMENT).last()
+    assert last.detail["late"] is True and len(last.detail["flags"]) == 2
+    assert (
+        classify(
+            due_at=record.due_at,
+            ended_at=None,
+            now=local(2026, 3, 9, 11, 0),
+            paused=True,
+            supplement_requests=record.supplement_count,
+        )
+        == Timeliness.OVERDUE
+    )
+
+
+def test_extension_only_once_and_not_on_the_last_day(procedure, van_hung, staff, applicant):
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2026, 3, 2, 9, 0))  # due 05/03
+    record = record_perform(
+        record=record,
+        action=Action.ASSIGN,
+        actor=staff["desk"],
+        to_user=staff["specialist"],
+        at=local(2026, 3, 2, 9, 5),
+    )
+    with pytest.raises(GuardFailed) as late:
+        record_perform(
+            record=record,
+            action=Action.EXTEND,
+            actor=staff["leader"],
+            new_due_on=dt.date(2026, 3, 10),
+            reason="Cần xác minh thực địa",
+            at=local(2026, 3, 5, 8, 0),
+        )
+    assert late.value.code == "extension-too-late"
+    record = record_perform(
+        record=record,
+        action=Action.EXTEND,
+        actor=staff["leader"],
+        new_due_on=dt.date(2026, 3, 10),
+        reason="Cần xác minh thực địa",
+        at=local(2026, 3, 3, 8, 0),
+    )
+    assert record.due_at == local(2026, 3, 10, 17, 0) and record.extension_count == 1
+    assert record.events.last().form == "M04"
+    with pytest.raises(GuardFailed) as twice:
+        record_perform(
+            record=record,
+            action=Action.EXTEND,
+            actor=staff["leader"],
+            new_due_on=dt.date(2026, 3, 20),
+            reason="Lần hai",
+            at=local(2026, 3, 4, 8, 0),
+        )
+    assert twice.value.code == "extension-already-used"
+
+
+def test_officer_of_another_commune_cannot_touch_the_record(procedure, van_hung, van_thang, staff, applicant):
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2026, 3, 2, 9, 0))
+    outsider = UserFactory(username="vanthang.desk")
+    grant(outsider, Role.DESK_OFFICER, van_thang.unit)
+    with pytest.raises(RecordNotVisible):
+        record_perform(record=record, action=Action.REFUSE_INTAKE, actor=outsider, reason="x")
+    assert record.events.count() == 2
+
+
+def test_inspector_reads_but_cannot_act(procedure, van_hung, staff, applicant, province):
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2026, 3, 2, 9, 0))
+    inspector = UserFactory(username="thanhtra")
+    grant(inspector, Role.INSPECTOR, province)
+    with pytest.raises(ActorNotAllowed):
+        record_perform(record=record, action=Action.ASSIGN, actor=inspector, to_user=staff["specialist"])
+
+
+def test_stale_version_loses_and_writes_nothing(procedure, van_hung, staff, applicant):
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2026, 3, 2, 9, 0))
+    seen = record.version
+    record_perform(
+        record=record,
+        action=Action.ASSIGN,
+        actor=staff["desk"],
+        to_user=staff["specialist"],
+        expected_version=seen,
+    )
+    before = RecordEvent.objects.count()
+    with pytest.raises(RecordConflict):
+        record_perform(
+            record=record, action=Action.REFUSE_INTAKE, actor=staff["desk"], reason="x", expected_version=seen
+        )
+    assert RecordEvent.objects.count() == before
+    assert Record.objects.get(pk=record.pk).state == State.IN_PROGRESS
+
+
+def test_refusal_needs_a_reason_and_writes_nothing_without_one(procedure, van_hung, staff, applicant):
+    record = record_submit(procedure=procedure, agency=van_hung, applicant=applicant, actor=staff["desk"])
+    with pytest.raises(InvalidRecordInput) as error:
+        record_perform(record=record, action=Action.REFUSE_INTAKE, actor=staff["desk"], reason="  ")
+    assert error.value.code == "reason-required"
+    assert Record.objects.get(pk=record.pk).state == State.SUBMITTED
+
+
+def test_phi_dia_gioi_result_returns_to_the_receiving_centre(
+    procedure, van_hung, van_thang, staff, applicant
+):
+    # Filed at Vạn Thắng's counter for a procedure Vạn Hưng decides.
+    desk_thang = UserFactory(username="vanthang.desk")
+    grant(desk_thang, Role.DESK_OFFICER, van_thang.unit)
+    record = record_intake_at_counter(
+        procedure=procedure,
+        agency=van_hung,
+        receiving_agency=van_thang,
+        applicant=applicant,
+        actor=desk_thang,
+        at=local(2026, 3, 2, 9, 0),
+    )
+    assert record.code.startswith("H56.57.02-") and record.unit == van_hung.unit
+    record = record_perform(
+        record=record, action=Action.ASSIGN, actor=staff["leader"], to_user=staff["specialist"]
+    )
+    record = record_perform(record=record, action=Action.APPROVE, actor=staff["leader"])
+    record = record_perform(record=record, action=Action.RETURN_RESULT, actor=desk_thang)
+    assert record.state == State.RETURNED
+
+
+def test_a_late_step_is_attributed_to_the_step_and_its_holder(procedure, van_hung, staff, applicant):
+    from motcua.records.selectors import late_steps
+
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2026, 3, 2, 9, 0))
+    record = record_perform(
+        record=record,
+        action=Action.ASSIGN,
+        actor=staff["desk"],
+        to_user=staff["specialist"],
+        at=local(2026, 3, 2, 9, 30),
+    )
+    step = record.steps.get(finished_at__isnull=True)
+    assert step.holder == staff["specialist"] and step.name == "Thẩm định hồ sơ"
+    # 1,5 working days = 11 h 15 of working time (07:30–11:30, 13:30–17:00) from Mon 09:30:
+    # 5 h 30 on Monday, 4 h on Tuesday morning, 1 h 45 after lunch → Tue 15:15. Approved Wednesday.
+    assert step.due_at == local(2026, 3, 3, 15, 15)
+    record_perform(record=record, action=Action.APPROVE, actor=staff["leader"], at=local(2026, 3, 4, 9, 0))
+    step.refresh_from_db()
+    assert step.late is True
+    rows = list(late_steps(staff["leader"], since=local(2026, 3, 1, 0, 0), until=local(2026, 4, 1, 0, 0)))
+    assert [(r["name"], r["holder_id"], r["count"]) for r in rows] == [
+        ("Thẩm định hồ sơ", staff["specialist"].pk, 1)
+    ]
