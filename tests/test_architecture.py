@@ -43,3 +43,11 @@ def test_workdays_is_pure():
             assert not (top == "motcua" and not module.startswith("motcua.workdays")), (
                 f"{path.relative_to(SRC)} imports {module}"
             )
+
+
+def test_documents_take_plain_data_not_models():
+    allowed = {"motcua.records.lifecycle", "motcua.records.timeliness"}
+    for path in package_files("documents"):
+        for module in imported_modules(path):
+            if module.startswith("motcua.") and not module.startswith("motcua.documents"):
+                assert module in allowed, f"{path.relative_to(SRC)} imports {module}"
