@@ -254,3 +254,22 @@ def test_a_late_step_is_attributed_to_the_step_and_its_holder(procedure, van_hun
     assert [(r["name"], r["holder_id"], r["count"]) for r in rows] == [
         ("Thẩm định hồ sơ", staff["specialist"].pk, 1)
     ]
+
+
+def test_the_system_closes_records_whose_supplement_never_came(procedure, van_hung, staff, applicant):
+    from motcua.records.services import records_close_unsupplemented
+
+    record = intake(procedure, van_hung, applicant, staff["desk"], local(2026, 3, 2, 9, 0))
+    record_perform(
+        record=record,
+        action=Action.REQUEST_SUPPLEMENT,
+        actor=staff["desk"],
+        missing=["Tờ khai"],
+        at=local(2026, 3, 2, 10, 0),
+    )
+    assert records_close_unsupplemented(at=local(2026, 3, 16, 8, 0)) == []  # 14 days: still waiting
+    closed = records_close_unsupplemented(at=local(2026, 3, 18, 8, 0))
+    assert [r.code for r in closed] == [record.code]
+    record.refresh_from_db()
+    assert record.state == State.CLOSED and record.ended_at == local(2026, 3, 18, 8, 0)
+    assert record.events.last().actor is None

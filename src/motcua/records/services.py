@@ -540,3 +540,19 @@ def _open_next_step(
         due_at=due,
     )
     return due
+
+
+def records_close_unsupplemented(*, at: dt.datetime | None = None) -> list[Record]:
+    """The system closes records whose supplement did not come in time (Điều 19.5). Each record
+    is closed in its own transaction; one that is not due yet is simply left alone."""
+    at = _now(at)
+    closed = []
+    waiting = Record.objects.filter(state=State.SUPPLEMENT, supplement_requested_at__isnull=False)
+    for record in waiting.only("pk").iterator():
+        try:
+            closed.append(
+                record_perform(record=record, action=Action.CLOSE_UNSUPPLEMENTED, actor=None, at=at)
+            )
+        except lifecycle.GuardFailed:
+            continue
+    return closed
