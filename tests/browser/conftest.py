@@ -39,7 +39,7 @@ def page(browser, live_server):
         locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)
     page.base_url = live_server.url
     yield page
     context.close()
@@ -51,7 +51,7 @@ def phone_page(browser, live_server):
         locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", viewport={"width": 390, "height": 844}, is_mobile=True
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)
     page.base_url = live_server.url
     yield page
     context.close()
