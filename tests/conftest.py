@@ -3,6 +3,15 @@ SQLite and on a PostgreSQL server it starts)."""
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# A loaded 2-core CI machine makes input generation "slow" and timings noisy: property tests
+# judge behaviour, not speed (speed has its own benchmarks). Derandomized, so CI is repeatable.
+hypothesis_settings.register_profile(
+    "motcua", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("motcua")
 
 
 def pytest_collection_modifyitems(config, items):
