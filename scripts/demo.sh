@@ -7,6 +7,7 @@ source scripts/lib.sh
 ensure_venv requirements/base.txt
 mkdir -p var
 .venv/bin/motcua migrate --noinput
+.venv/bin/motcua collectstatic --noinput -v 0
 .venv/bin/motcua demo
 echo "motcua: http://127.0.0.1:${PORT:-8000}/ — tài khoản demo: xem README.md"
 exec .venv/bin/motcua runserver "127.0.0.1:${PORT:-8000}" --noreload
