@@ -112,3 +112,24 @@ def withdrawn(procedure, agency, staff, applicant) -> Record:
     return record_perform(
         record=record, action=Action.WITHDRAW, actor=None, as_applicant=True, at=local(2026, 3, 6, 8, 0)
     )
+
+
+def twice_supplemented(procedure, agency, staff, applicant) -> Record:
+    record = record_intake_at_counter(
+        procedure=procedure,
+        agency=agency,
+        applicant=applicant,
+        actor=staff["desk"],
+        at=local(2026, 3, 2, 8, 0),
+    )
+    steps = [
+        (Action.ASSIGN, "desk", local(2026, 3, 2, 8, 5), {"to_user": staff["specialist"]}),
+        (Action.REQUEST_SUPPLEMENT, "specialist", local(2026, 3, 2, 9, 0), {"missing": ["Giấy ủy quyền"]}),
+        (Action.SUPPLEMENT_RECEIVED, "desk", local(2026, 3, 2, 10, 0), {}),
+        (Action.REQUEST_SUPPLEMENT, "specialist", local(2026, 3, 2, 11, 0), {"missing": ["Bản đồ vị trí"]}),
+        (Action.SUPPLEMENT_RECEIVED, "desk", local(2026, 3, 2, 14, 0), {}),
+        (Action.APPROVE, "leader", local(2026, 3, 2, 15, 0), {}),
+    ]
+    for action, who, at, params in steps:
+        record = record_perform(record=record, action=action, actor=staff[who], at=at, **params)
+    return record

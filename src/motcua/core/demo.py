@@ -12,6 +12,7 @@ STEPS = (
     "motcua.calendars.demo",
     "motcua.catalog.demo",
     "motcua.accounts.demo",
+    "motcua.records.demo",  # last: a year of records needs all of the above (MOTCUA_DEMO_RECORDS)
 )
 
 

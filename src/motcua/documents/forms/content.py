@@ -204,9 +204,14 @@ class RegisterRow:
     finished_at: dt.datetime | None = None
     returned_at: dt.datetime | None = None
     note: str = ""
+    # The record's own classification when the caller knows more than two dates (the clock
+    # paused, too many supplement requests): the register then says what the record page says.
+    verdict: Timeliness | None = None
 
     @property
     def timeliness(self) -> Timeliness | None:
+        if self.verdict is not None:
+            return self.verdict
         return None if self.finished_at is None else timeliness(self.finished_at, self.due_at)
 
 

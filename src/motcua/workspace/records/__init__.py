@@ -1,0 +1,1 @@
+"""Staff pages for records: inbox, counter intake, the record page and its actions, search."""

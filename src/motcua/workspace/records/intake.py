@@ -1,0 +1,119 @@
+"""Counter intake: procedure, applicant, checklist with files, channel — Mẫu 01 in one step."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from motcua.catalog.models import Procedure
+from motcua.catalog.selectors import procedure_search
+from motcua.records.attachments import attach_files, check_upload
+from motcua.records.clock import NoTerm
+from motcua.records.errors import InvalidRecordInput
+from motcua.records.lifecycle import Action, TransitionError
+from motcua.records.services import Applicant, record_intake_at_counter
+
+from . import choices
+from .forms import IntakeForm
+
+SEARCH_LIMIT = 20
+
+
+def _procedure(code: str) -> Procedure | None:
+    code = code.strip()
+    if not code:
+        return None
+    return Procedure.objects.filter(is_active=True, code=code).prefetch_related("components").first()
+
+
+def _uploads(request: HttpRequest, form: IntakeForm) -> list:
+    """Every file checked (type by its first bytes, size) before anything is written."""
+    uploads = []
+    for component in form.components:
+        for upload in request.FILES.getlist(f"file_{component.pk}"):
+            check_upload(upload)
+            uploads.append((component, upload))
+    return uploads
+
+
+def _intake(request: HttpRequest, form: IntakeForm, procedure: Procedure):
+    data = form.cleaned_data
+    missing = form.missing_required(request.FILES)
+    if missing:
+        form.add_error(
+            None,
+            _("Chưa nhận đủ giấy tờ bắt buộc: %(names)s. Hồ sơ chưa đủ thì yêu cầu bổ sung, không tiếp nhận.")
+            % {"names": "; ".join(c.name for c in missing)},
+        )
+        return None
+    try:
+        uploads = _uploads(request, form)
+        applicant = Applicant(
+            name=data["name"],
+            id_number=data["id_number"],
+            phone=data["phone"],
+            email=data["email"],
+            address=data["address"],
+            kind=data["kind"],
+        )
+        with transaction.atomic():
+            record = record_intake_at_counter(
+                procedure=procedure,
+                agency=data["agency"],
+                applicant=applicant,
+                actor=request.user,
+                summary=data["summary"],
+                action=Action(data["channel"]),
+            )
+            attach_files(record=record, uploads=uploads, actor=request.user)
+    except InvalidRecordInput as error:
+        field = error.field if error.field in form.fields else None
+        form.add_error(field, error.message)
+        return None
+    except (TransitionError, NoTerm) as error:
+        form.add_error(None, getattr(error, "message", str(error)))
+        return None
+    return record
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake_view(request: HttpRequest) -> HttpResponse:
+    agencies = choices.receiving_agencies(request.user)
+    if not agencies.exists():
+        raise PermissionDenied(_("Bạn không có quyền tiếp nhận hồ sơ."))
+    query = request.GET.get("tim", "").strip()[:100]
+    found = list(procedure_search(query=query)[:SEARCH_LIMIT]) if query else []
+    code = request.POST.get("procedure", "") if request.method == "POST" else request.GET.get("ma", "")
+    procedure = _procedure(code)
+    components = procedure.components.all() if procedure else []
+    initial = {"procedure": code, "agency": agencies.first()}
+    form = IntakeForm(request.POST or None, agencies=agencies, components=components, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            if procedure is None:
+                form.add_error(
+                    "procedure",
+                    _("Không tìm thấy thủ tục mã “%(code)s” đang áp dụng.") % {"code": code.strip()},
+                )
+            else:
+                record = _intake(request, form, procedure)
+                if record is not None:
+                    messages.success(
+                        request,
+                        _("Đã tiếp nhận hồ sơ %(code)s và lập Giấy tiếp nhận (Mẫu 01).")
+                        % {"code": record.code},
+                    )
+                    return redirect("records_ui:record", pk=record.pk)
+    return render(
+        request,
+        "workspace/records/intake.html",
+        {"form": form, "procedure": procedure, "query": query, "found": found, "code": code},
+        status=status,
+    )

@@ -1,0 +1,121 @@
+"""Counter intake: one step from the dossier on the counter to a received record with Mẫu 01."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from motcua.records.attachments import MAX_BYTES
+from motcua.records.lifecycle import Action, Form, State
+from motcua.records.models import Channel, Record, RecordAttachment, RecordEvent
+
+URL = reverse("records_ui:intake")
+PDF = b"%PDF-1.4\n% thu nghiem\n"
+
+
+def _post(client, procedure, van_hung, /, **overrides):
+    component = procedure.components.get()
+    data = {
+        "procedure": procedure.code,
+        "agency": van_hung.pk,
+        "channel": Action.SUBMIT_COUNTER.value,
+        "name": "Nguyễn Thị Ánh",
+        "id_number": "056190001234",
+        "phone": "0905 123 456",
+        "kind": "1",
+        f"component_{component.pk}": "on",
+        f"file_{component.pk}": SimpleUploadedFile("don-de-nghi.pdf", PDF, content_type="application/pdf"),
+    }
+    data.update(overrides)
+    return client.post(URL, {k: v for k, v in data.items() if v is not None})
+
+
+def test_procedure_search_is_diacritics_insensitive(desk_client, procedure, van_hung):
+    response = desk_client.get(URL, {"tim": "ho kinh doanh"})
+    assert procedure.name in response.content.decode()
+
+
+def test_intake_receives_issues_mau_01_and_opens_the_record(desk_client, procedure, van_hung, staff):
+    response = _post(desk_client, procedure, van_hung)
+    record = Record.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("records_ui:record", kwargs={"pk": record.pk})
+    assert record.state == State.RECEIVED
+    assert record.channel == Channel.COUNTER
+    assert record.due_at is not None
+    assert RecordEvent.objects.filter(record=record, form=Form.M01).exists()
+    attachment = RecordAttachment.objects.get(record=record)
+    assert attachment.content_type == "application/pdf"
+    page = desk_client.get(response.url).content.decode()
+    assert record.code in page
+    assert "Đã tiếp nhận hồ sơ" in page
+    assert reverse("workspace_forms:record-form", kwargs={"pk": record.pk, "form": "M01"}) in page
+
+
+def test_assisted_online_filing_is_channel_online(desk_client, procedure, van_hung):
+    _post(desk_client, procedure, van_hung, channel=Action.SUBMIT_ASSISTED.value)
+    record = Record.objects.get()
+    assert (record.channel, record.assisted) == (Channel.ONLINE, True)
+
+
+def test_missing_applicant_name_redisplays_what_was_typed(desk_client, procedure, van_hung):
+    response = _post(desk_client, procedure, van_hung, name="  ", phone="0905123456")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Cần nhập họ tên người nộp hồ sơ." in page
+    assert 'value="056190001234"' in page
+    assert not Record.objects.exists()
+
+
+def test_unknown_procedure_is_refused(desk_client, procedure, van_hung):
+    response = _post(desk_client, procedure, van_hung, **{"procedure": "9.999999"})
+    assert response.status_code == 400
+    assert "Không tìm thấy thủ tục mã “9.999999”" in response.content.decode()
+    assert not Record.objects.exists()
+
+
+def test_exe_renamed_pdf_is_refused_and_nothing_written(desk_client, procedure, van_hung):
+    component = procedure.components.get()
+    fake = SimpleUploadedFile("don.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, content_type="application/pdf")
+    response = _post(desk_client, procedure, van_hung, **{f"file_{component.pk}": fake})
+    assert response.status_code == 400
+    assert "không phải PDF hoặc ảnh" in response.content.decode()
+    assert not Record.objects.exists()
+    assert not RecordAttachment.objects.exists()
+
+
+def test_oversized_file_is_refused(desk_client, procedure, van_hung):
+    component = procedure.components.get()
+    big = SimpleUploadedFile(
+        "to.pdf", PDF + b"0" * (MAX_BYTES - len(PDF) + 1), content_type="application/pdf"
+    )
+    response = _post(desk_client, procedure, van_hung, **{f"file_{component.pk}": big})
+    assert response.status_code == 400
+    assert "lớn hơn 20 MB" in response.content.decode()
+    assert not Record.objects.exists()
+
+
+def test_required_component_not_received_is_refused(desk_client, procedure, van_hung):
+    component = procedure.components.get()
+    response = _post(
+        desk_client, procedure, van_hung, **{f"component_{component.pk}": None, f"file_{component.pk}": None}
+    )
+    assert response.status_code == 400
+    assert "Chưa nhận đủ giấy tờ bắt buộc" in response.content.decode()
+    assert not Record.objects.exists()
+
+
+def test_bad_id_number_gets_a_clear_message(desk_client, procedure, van_hung):
+    response = _post(desk_client, procedure, van_hung, id_number="12ab")
+    assert "Số định danh gồm 12 chữ số" in response.content.decode()
+    assert not Record.objects.exists()
+
+
+def test_agency_outside_scope_is_refused(desk_client, procedure, van_hung, van_thang):
+    response = _post(desk_client, procedure, van_hung, agency=van_thang.pk)
+    assert response.status_code == 400
+    assert "không thuộc phạm vi của bạn" in response.content.decode()
+    assert not Record.objects.exists()
+
+
+def test_specialist_may_not_open_intake(client, staff):
+    client.force_login(staff["specialist"])
+    assert client.get(URL).status_code == 403
