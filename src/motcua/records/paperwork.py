@@ -24,8 +24,7 @@ from motcua.workdays import explain
 from .clock import NoTerm, calendar_of, term_for
 from .lifecycle import Action, Form, State
 from .models import Channel, Record, RecordEvent, RecordStep
-from .rules import rules_at
-from .timeliness import Timeliness, classify
+from .verdicts import record_timeliness
 
 RECORD_FORMS = (Form.M01, Form.M02, Form.M03, Form.M04, Form.M05, Form.M06)
 
@@ -371,19 +370,6 @@ class InvalidPeriod(ValueError):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
-
-
-def record_timeliness(record: Record, now: dt.datetime | None = None) -> Timeliness:
-    """The record's verdict with the supplement rule of the rule set it was received under."""
-    rules = rules_at(_local(record.received_at or record.submitted_at).date())
-    return classify(
-        due_at=record.due_at,
-        ended_at=record.ended_at,
-        now=now or timezone.now(),
-        paused=record.clock_paused_at is not None,
-        supplement_requests=record.supplement_count,
-        max_supplement_requests=rules.max_supplement_requests,
-    )
 
 
 def _register_note(record: Record) -> str:

@@ -14,6 +14,7 @@ from motcua.records.lifecycle import Action, State, TransitionError
 from motcua.records.models import Record
 from motcua.records.selectors import visible_records
 from motcua.records.services import record_perform
+from motcua.records.verdicts import record_timeliness as timeliness_of
 
 from .forms import ActionForm
 from .presenting import (
@@ -23,7 +24,6 @@ from .presenting import (
     event_rows,
     forms_issued,
     step_rows,
-    timeliness_of,
 )
 
 STALE = _lazy(

@@ -10,24 +10,12 @@ from motcua.records.actors import actors_for
 from motcua.records.clock import NoTerm, calendar_of, term_for
 from motcua.records.lifecycle import Action, Form, State, Transition, allowed_actions
 from motcua.records.models import Record, RecordEvent, RecordStep
-from motcua.records.rules import rules_at
+from motcua.records.paperwork import issued_forms
 from motcua.records.timeliness import Timeliness, classify
 from motcua.workdays import explain
 
 from . import choices
 from .forms import ACTION_FORMS, ActionForm
-
-
-def timeliness_of(record: Record, now: dt.datetime | None = None) -> Timeliness:
-    rules = rules_at(timezone.localtime(record.received_at or record.submitted_at).date())
-    return classify(
-        due_at=record.due_at,
-        ended_at=record.ended_at,
-        now=now or timezone.now(),
-        paused=record.clock_paused_at is not None,
-        supplement_requests=record.supplement_count,
-        max_supplement_requests=rules.max_supplement_requests,
-    )
 
 
 def due_explanation(record: Record) -> str:
@@ -40,12 +28,8 @@ def due_explanation(record: Record) -> str:
 
 
 def forms_issued(record: Record) -> list[tuple[str, str]]:
-    """(code, label) of the forms this record has on paper: those its events issued, and the
-    control sheet (Mẫu 06) once it was received."""
-    codes = set(record.events.exclude(form="").values_list("form", flat=True))
-    if record.received_at is not None:
-        codes.add(Form.M06.value)
-    return [(f.value, str(f.label)) for f in Form if f.value in codes]
+    """(code, label) of the forms this record has on paper."""
+    return [(f.value, str(f.label)) for f in issued_forms(record)]
 
 
 @dataclass

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from motcua.accounts.models import Role
 from motcua.records.selectors import Inbox, inbox, inbox_counts, record_search
-
-from .presenting import timeliness_of
+from motcua.records.verdicts import record_timeliness as timeliness_of
 
 PAGE_SIZE = 25
 
