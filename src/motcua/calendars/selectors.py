@@ -7,7 +7,7 @@ import datetime as dt
 import threading
 from collections.abc import Sequence
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, IntegerField, Max, Q, Value
 from django.utils import timezone
 
 from motcua.units.models import AdministrativeUnit, Agency, UnitLevel
@@ -29,6 +29,8 @@ YEARS_AHEAD = 5
 
 _cache: dict[tuple[object, ...], tuple[tuple[object, ...], Calendar]] = {}
 _lock = threading.Lock()
+# A unit's province never changes (a merger makes new units), so this may live for the process.
+_province_of_unit: dict[int, int | None] = {}
 
 
 def province_of(unit: AdministrativeUnit | None) -> AdministrativeUnit | None:
@@ -37,12 +39,20 @@ def province_of(unit: AdministrativeUnit | None) -> AdministrativeUnit | None:
     return unit
 
 
+def _province_id(unit: AdministrativeUnit | None) -> int | None:
+    if unit is None:
+        return None
+    if unit.pk not in _province_of_unit:
+        province = province_of(unit)
+        _province_of_unit[unit.pk] = province.pk if province is not None else None
+    return _province_of_unit[unit.pk]
+
+
 def calendar_for(*, agency: Agency | None = None, unit: AdministrativeUnit | None = None) -> Calendar:
     """The working-day calendar for a centre (agency) or an administrative unit; neither → the
     national calendar. Cached per process; a cheap fingerprint query (row count and latest
     update of each settings table in scope) tells when the stored settings changed."""
-    province = province_of(agency.unit if agency is not None else unit)
-    province_id = province.pk if province is not None else None
+    province_id = _province_id(agency.unit if agency is not None else unit)
     agency_id = agency.pk if agency is not None else None
     last_year = timezone.localdate().year + YEARS_AHEAD
     key = (province_id, agency_id, last_year)
@@ -70,18 +80,27 @@ def _scope(province_id: int | None) -> Q:
 
 
 def _fingerprint(province_id: int | None, agency_id: int | None) -> tuple[object, ...]:
-    stamp: list[object] = []
+    """Row count and latest change of each settings table in scope, in one query: it runs on
+    every call, i.e. on every record action."""
     hours_scope = _scope(province_id) & Q(agency__isnull=True)
     if agency_id:
         hours_scope |= Q(agency_id=agency_id)
-    for queryset in (
-        DayOverride.objects.filter(_scope(province_id)),
-        ClockRuleSetting.objects.filter(_scope(province_id)),
-        WorkingHoursSetting.objects.filter(hours_scope),
-    ):
-        result = queryset.aggregate(n=Count("pk"), last=Max("updated_at"))
-        stamp += [result["n"], result["last"]]
-    return tuple(stamp)
+    parts = [
+        queryset.annotate(table=Value(i, output_field=IntegerField()))
+        .values("table")
+        .annotate(n=Count("pk"), last=Max("updated_at"))
+        .values_list("table", "n", "last")
+        .order_by()
+        for i, queryset in enumerate(
+            (
+                DayOverride.objects.filter(_scope(province_id)),
+                ClockRuleSetting.objects.filter(_scope(province_id)),
+                WorkingHoursSetting.objects.filter(hours_scope),
+            )
+        )
+    ]
+    found = {table: (n, last) for table, n, last in parts[0].union(parts[1], parts[2], all=True).order_by()}
+    return tuple(found.get(i, (0, None)) for i in range(3))
 
 
 def _overrides(province_id: int | None) -> list[Override]:

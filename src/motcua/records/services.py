@@ -151,7 +151,7 @@ def record_perform(
     at = _now(at)
     action = Action(action)
     with transaction.atomic():
-        locked = Record.objects.select_for_update().select_related("procedure", "agency").get(pk=record.pk)
+        locked = Record.objects.select_for_update().select_related("procedure", "agency__unit").get(pk=record.pk)
         if expected_version is not None and locked.version != expected_version:
             raise RecordConflict(
                 "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới nhất."
@@ -242,12 +242,21 @@ def _text(params: dict[str, Any], name: str, message: str) -> str:
     return value
 
 
+def _calendar(record: Record):
+    """The agency's calendar, asked for once per service call (each ask checks for changed settings)."""
+    cached = record.__dict__.get("_motcua_calendar")
+    if cached is None or cached[0] != record.agency_id:
+        cached = (record.agency_id, calendar_of(record.agency))
+        record.__dict__["_motcua_calendar"] = cached
+    return cached[1]
+
+
 def _rules(record: Record):
     return rules_at(_local_date(record.received_at or record.submitted_at))
 
 
 def _receive(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
-    calendar = calendar_of(record.agency)
+    calendar = _calendar(record)
     term = term_for(record.procedure)
     record.received_at = at
     record.rule_set = rules_at(_local_date(at)).code
@@ -278,7 +287,7 @@ def _request_supplement(
         )
     detail: dict[str, Any] = {"missing": missing, "reason": params.get("reason") or ""}
     if record.received_at is not None:
-        calendar = calendar_of(record.agency)
+        calendar = _calendar(record)
         timing = lifecycle.supplement_request_timing(
             rules=_rules(record),
             received_on=_local_date(record.received_at),
@@ -298,7 +307,7 @@ def _supplement_received(
 ) -> Handled:
     if record.received_at is None:  # completed before receipt: nothing to do to the clock
         return {}, None
-    calendar = calendar_of(record.agency)
+    calendar = _calendar(record)
     effect = _rules(record).clock_effect(t)
     paused_at = record.clock_paused_at or at
     if effect == ClockEffect.RESTART:
@@ -313,7 +322,7 @@ def _supplement_received(
 def _close_unsupplemented(
     record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
 ) -> Handled:
-    calendar = calendar_of(record.agency)
+    calendar = _calendar(record)
     lifecycle.check_close_unsupplemented(
         rules=_rules(record),
         requested_on=_local_date(record.supplement_requested_at or at),
@@ -380,7 +389,7 @@ def _consult(record: Record, t: Transition, actor: User | None, at: dt.datetime,
         raise InvalidRecordInput(
             "Thời hạn trả lời phải từ 1 đến 60 ngày làm việc.", code="invalid-consult-days", field="days"
         )
-    calendar = calendar_of(record.agency)
+    calendar = _calendar(record)
     due = calendar.add_working_days(at, days)
     question = _text(params, "question", "Cần ghi nội dung xin ý kiến.")
     return {"agency": agency.code, "agency_name": agency.name, "days": days, "reason": question}, due
@@ -400,7 +409,7 @@ def _extend(record: Record, t: Transition, actor: User | None, at: dt.datetime, 
     reason = _text(params, "reason", "Cần nêu lý do chậm trả kết quả trong văn bản xin lỗi.")
     if record.due_at is None:
         raise InvalidRecordInput("Hồ sơ chưa có hạn trả.", code="no-due-date")
-    calendar = calendar_of(record.agency)
+    calendar = _calendar(record)
     due_on = _local_date(record.due_at)
     lifecycle.check_extension(
         rules=_rules(record),
@@ -476,7 +485,7 @@ def _correct_result(
         raise InvalidRecordInput(
             "Ngày phát hiện sai sót không hợp lệ.", code="invalid-reported-on", field="reported_on"
         )
-    calendar = calendar_of(record.agency)
+    calendar = _calendar(record)
     late = lifecycle.correction_is_late(
         rules=_rules(record),
         reported_on=reported_on,
@@ -526,7 +535,7 @@ def _open_next_step(
     if done >= len(plan):
         return None
     step = plan[-1] if final else plan[done]
-    due = step_due(record.procedure, step.budget, at, calendar_of(record.agency))
+    due = step_due(record.procedure, step.budget, at, _calendar(record))
     if record.due_at is not None and due > record.due_at:
         due = record.due_at
     RecordStep.objects.create(
