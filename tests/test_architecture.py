@@ -7,7 +7,17 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "motcua"
 UI_PACKAGES = {"portal", "workspace", "api"}
-DOMAIN_PACKAGES = {"units", "calendars", "accounts", "catalog", "records", "documents", "workdays"}
+DOMAIN_PACKAGES = {
+    "units",
+    "calendars",
+    "accounts",
+    "catalog",
+    "records",
+    "documents",
+    "workdays",
+    "metrics",
+    "exchange",
+}
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.records",
     "motcua.documents",
+    "motcua.metrics",
     "motcua.portal",
     "motcua.workspace",
     "motcua.api",
