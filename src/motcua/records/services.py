@@ -151,7 +151,9 @@ def record_perform(
     at = _now(at)
     action = Action(action)
     with transaction.atomic():
-        locked = Record.objects.select_for_update().select_related("procedure", "agency__unit").get(pk=record.pk)
+        locked = (
+            Record.objects.select_for_update().select_related("procedure", "agency__unit").get(pk=record.pk)
+        )
         if expected_version is not None and locked.version != expected_version:
             raise RecordConflict(
                 "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang để xem trạng thái mới nhất."
