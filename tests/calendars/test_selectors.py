@@ -95,3 +95,11 @@ def test_clock_rules_apply_from_their_date_and_the_province_wins_the_same_date()
     assert national.due(at(2025, 7, 1, 15, 30), same_day) == at(2025, 7, 1, 17)
     assert national.add_working_days(at(2025, 7, 2, 9), 1) == at(2025, 7, 3, 17)
     assert provincial.add_working_days(at(2025, 7, 2, 9), 1) == at(2025, 7, 2, 17)
+
+
+def test_pinned_settings_skip_the_fingerprint_but_see_a_first_build(db, django_assert_max_num_queries):
+    from motcua.calendars.selectors import calendar_for, settings_pinned
+
+    calendar = calendar_for()
+    with settings_pinned(), django_assert_max_num_queries(0):
+        assert calendar_for() is calendar

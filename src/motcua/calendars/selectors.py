@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models import Count, IntegerField, Max, Q, Value
 from django.utils import timezone
@@ -29,6 +31,8 @@ YEARS_AHEAD = 5
 
 _cache: dict[tuple[object, ...], tuple[tuple[object, ...], Calendar]] = {}
 _lock = threading.Lock()
+# Inside `settings_pinned()` the stored settings are taken as fixed: no fingerprint query.
+_pinned: ContextVar[bool] = ContextVar("motcua_calendar_settings_pinned", default=False)
 # A unit's province never changes (a merger makes new units), so this may live for the process.
 _province_of_unit: dict[int, int | None] = {}
 
@@ -48,6 +52,17 @@ def _province_id(unit: AdministrativeUnit | None) -> int | None:
     return _province_of_unit[unit.pk]
 
 
+@contextmanager
+def settings_pinned() -> Iterator[None]:
+    """For bulk work (the demo year, imports) that changes no calendar setting: each calendar is
+    checked against the stored settings once, then reused without asking again."""
+    token = _pinned.set(True)
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def calendar_for(*, agency: Agency | None = None, unit: AdministrativeUnit | None = None) -> Calendar:
     """The working-day calendar for a centre (agency) or an administrative unit; neither → the
     national calendar. Cached per process; a cheap fingerprint query (row count and latest
@@ -56,8 +71,10 @@ def calendar_for(*, agency: Agency | None = None, unit: AdministrativeUnit | Non
     agency_id = agency.pk if agency is not None else None
     last_year = timezone.localdate().year + YEARS_AHEAD
     key = (province_id, agency_id, last_year)
-    stamp = _fingerprint(province_id, agency_id)
     cached = _cache.get(key)
+    if cached is not None and _pinned.get():
+        return cached[1]
+    stamp = _fingerprint(province_id, agency_id)
     if cached is not None and cached[0] == stamp:
         return cached[1]
     calendar = build_calendar(
