@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "motcua.records",
     "motcua.documents",
     "motcua.metrics",
+    "motcua.exchange",
     "motcua.portal",
     "motcua.workspace",
     "motcua.api",

@@ -9,6 +9,7 @@ admin.site.index_title = _("Quản trị")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/records/", include("motcua.api.urls_records")),
+    path("api/v1/exchange/", include("motcua.api.urls_exchange")),
     path("api/v1/", include("motcua.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("motcua.accounts.urls")),

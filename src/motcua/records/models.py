@@ -104,6 +104,31 @@ class Record(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # --- Facts of the national sync (spec/dvcqg-sync.md) that the statistics need; owned by
+    # `exchange`. Imported records carry them from their source; motcua's own records get them
+    # as the features that produce them (payments, documents) arrive.
+    source_system = models.CharField(
+        _("hệ thống nguồn"), max_length=40, blank=True, help_text=_("Để trống: hồ sơ lập trên motcua.")
+    )
+    imported_at = models.DateTimeField(_("thời điểm nhập"), null=True, blank=True)
+    fees_total_vnd = models.PositiveBigIntegerField(_("tổng phí, lệ phí (đồng)"), default=0)
+    paid_online = models.CharField(
+        _("thanh toán trực tuyến"),
+        max_length=1,
+        default="0",
+        help_text=_("DuocThanhToanTrucTuyen: 0 không, 1 trên Cổng DVCQG, 2 qua cổng thanh toán của tỉnh."),
+    )
+    has_digitized_components = models.BooleanField(_("có thành phần số hóa"), default=False)
+    has_e_result = models.BooleanField(_("có kết quả điện tử"), default=False)
+    vneid_verified = models.BooleanField(_("tài khoản xác thực VNeID"), default=False)
+    submitted_on_national_portal = models.BooleanField(_("nộp trên Cổng DVCQG"), default=False)
+    used_population_db = models.BooleanField(_("khai thác CSDL quốc gia về dân cư"), default=False)
+    reused_data = models.BooleanField(_("tái sử dụng dữ liệu số hóa"), default=False)
+    from_national_data_store = models.BooleanField(_("lấy từ kho dữ liệu trên Cổng DVCQG"), default=False)
+    # Source values motcua has no column for (unknown fields, lists, codes as the source wrote
+    # them), kept so that an export says what the source said.
+    extra = models.JSONField(_("dữ liệu bổ sung từ nguồn"), default=dict, blank=True)
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")

@@ -1,0 +1,479 @@
+"""Import sync records (spec/dvcqg-sync.md) from a stream of any size.
+
+Streaming and batched: records are read one at a time, and written `batch_size` at a time in one
+transaction each (bulk inserts), so memory stays flat whatever the file size. Idempotent by
+MaHoSo: a known record is compared with what the file says and left alone ("unchanged") or
+updated in place with a history row naming the changed fields. A malformed record is rejected
+with its position, field and reason; nothing of it is written and the others go in.
+
+Imported records do not pass through the lifecycle services: their history is a fact of the
+source system, kept as `sync_history` events (actor none, the source's person and department in
+the detail). Their appointment (NgayHenTra) is kept as it is — it is what the citizen was told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from motcua.accounts.models import User
+from motcua.catalog.models import Confidence, Field, Procedure
+from motcua.catalog.services import procedure_refresh_search_text
+from motcua.core.text import nfc, search_key
+from motcua.records.models import Record, RecordEvent
+from motcua.records.rules import NoRuleSet, rules_at
+from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
+from motcua.units.validators import validate_agency_code
+
+from .bulk import insert_rows, insert_tuples
+from .dvcqg import mapping
+from .dvcqg.mapping import ParsedRecord, Reject, parse_sync_record, record_to_sync
+from .dvcqg.reader import read_records
+from .models import CreatedByImport, ImportRun
+
+DEFAULT_BATCH = 1000
+SAMPLE_REJECTS = 50
+# The Record columns an import sets; a re-import compares exactly these.
+IMPORT_FIELDS: tuple[str, ...] = (
+    "procedure_id",
+    "agency_id",
+    "receiving_agency_id",
+    "unit_id",
+    "receiving_unit_id",
+    "state",
+    "channel",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_kind",
+    "summary",
+    "search_text",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "finished_at",
+    "returned_at",
+    "ended_at",
+    "clock_paused_at",
+    "supplement_requested_at",
+    "supplement_count",
+    "rule_set",
+    "approved",
+    "fees_total_vnd",
+    "paid_online",
+    "has_digitized_components",
+    "has_e_result",
+    "vneid_verified",
+    "submitted_on_national_portal",
+    "used_population_db",
+    "reused_data",
+    "from_national_data_store",
+    "extra",
+)
+EVENT_COLUMNS = (
+    "record_id",
+    "at",
+    "actor_id",
+    "action",
+    "from_state",
+    "to_state",
+    "reason",
+    "form",
+    "due_at",
+    "detail",
+)
+UNVERIFIED_NOTE = "Tạo tự động khi nhập hồ sơ đồng bộ ({source}, tệp {file}): chưa xác minh."
+
+
+@dataclass
+class ImportSummary:
+    layout: str = ""
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    unknown_fields: Counter[str] = field(default_factory=Counter)
+    missing: Counter[str] = field(default_factory=Counter)  # unknown procedure/agency codes
+    created: list[str] = field(default_factory=list)
+    sample_rejects: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.updated + self.unchanged + self.rejected
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "layout": self.layout,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "unknown_fields": dict(self.unknown_fields),
+            "missing": dict(self.missing),
+            "created": self.created,
+            "rejects": self.sample_rejects,
+        }
+
+
+RejectSink = Callable[[Reject, Any], None]
+
+
+def import_sync_file(
+    *,
+    stream: IO[bytes],
+    source_name: str,
+    source_system: str = "dvcqg",
+    create_missing: bool = False,
+    batch_size: int = DEFAULT_BATCH,
+    user: User | None = None,
+    on_reject: RejectSink | None = None,
+    progress: Callable[[int], None] | None = None,
+    now: dt.datetime | None = None,
+) -> ImportSummary:
+    """Import every record of `stream`; raises `reader.UnreadableFile` when the file as a whole
+    is not sync records (then nothing is written)."""
+    layout, items = read_records(stream)
+    run = ImportRun.objects.create(
+        source_name=source_name[:255], source_system=source_system, user=user, started_at=timezone.now()
+    )
+    importer = _Importer(
+        run=run,
+        source_system=source_system,
+        create_missing=create_missing,
+        batch_size=max(1, batch_size),
+        on_reject=on_reject,
+        now=now or timezone.now(),
+    )
+    importer.summary.layout = layout
+    for position, obj in items:
+        importer.feed(position, obj)
+        if progress is not None:
+            progress(1)
+    importer.flush()
+    summary = importer.summary
+    ImportRun.objects.filter(pk=run.pk).update(
+        finished_at=timezone.now(),
+        added=summary.added,
+        updated=summary.updated,
+        unchanged=summary.unchanged,
+        rejected=summary.rejected,
+        unknown_fields=dict(summary.unknown_fields),
+        sample_rejects=summary.sample_rejects,
+    )
+    return summary
+
+
+def _canonical(item: Any) -> str:
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+
+
+class _Importer:
+    def __init__(
+        self,
+        *,
+        run: ImportRun,
+        source_system: str,
+        create_missing: bool,
+        batch_size: int,
+        on_reject: RejectSink | None,
+        now: dt.datetime,
+    ) -> None:
+        self.run, self.source_system, self.create_missing = run, source_system, create_missing
+        self.batch_size, self.on_reject, self.now = batch_size, on_reject, now
+        self.summary = ImportSummary()
+        self.pending: dict[str, tuple[ParsedRecord, Record]] = {}
+        self.agencies: dict[str, Agency | None] = {}
+        self.procedures: dict[str, Procedure | None] = {}
+
+    # --- one record ---
+
+    def feed(self, position: int, obj: Any) -> None:
+        parsed = obj if isinstance(obj, Reject) else parse_sync_record(obj, position)
+        if isinstance(parsed, Reject):
+            self.reject(parsed, None if isinstance(obj, Reject) else obj)
+            return
+        record = self._build(parsed)
+        if isinstance(record, Reject):
+            self.reject(record, obj)
+            return
+        if parsed.code in self.pending:  # the same MaHoSo twice: the later one updates the earlier
+            self.flush()
+        self.pending[parsed.code] = (parsed, record)
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+
+    def reject(self, reject: Reject, obj: Any) -> None:
+        self.summary.rejected += 1
+        if len(self.summary.sample_rejects) < SAMPLE_REJECTS:
+            self.summary.sample_rejects.append(
+                {"position": reject.position, "field": reject.field, "reason": reject.reason}
+            )
+        if self.on_reject is not None:
+            self.on_reject(reject, obj)
+
+    def _build(self, parsed: ParsedRecord) -> Record | Reject:
+        agency = self._agency(parsed)
+        if isinstance(agency, Reject):
+            return agency
+        procedure = self._procedure(parsed)
+        if isinstance(procedure, Reject):
+            return procedure
+        values = parsed.values
+        received_or_submitted = timezone.localtime(values["received_at"] or values["submitted_at"]).date()
+        try:
+            rule_set = rules_at(received_or_submitted).code
+        except NoRuleSet:
+            rule_set = ""
+        record = Record(
+            code=parsed.code,
+            procedure=procedure,
+            agency=agency,
+            receiving_agency=agency,
+            unit_id=agency.unit_id,
+            receiving_unit_id=agency.unit_id,
+            rule_set=rule_set,
+            source_system=self.source_system,
+            imported_at=self.now,
+            **values,
+        )
+        record.search_text = search_key(f"{record.code} {record.applicant_name} {record.applicant_id_number}")
+        record.extra = mapping.source_extra(parsed, record)
+        self.summary.unknown_fields.update(parsed.unknown.keys())
+        return record
+
+    def _agency(self, parsed: ParsedRecord) -> Agency | Reject:
+        code = parsed.agency_code
+        if code not in self.agencies:
+            self.agencies[code] = Agency.objects.select_related("unit").filter(code=code).first()
+        agency = self.agencies[code]
+        if agency is not None:
+            return agency
+        if not self.create_missing:
+            self.summary.missing[f"agency:{code}"] += 1
+            return Reject(
+                parsed.position,
+                "MaHoSo",
+                f"motcua chưa có cơ quan mã định danh “{code}” (tiền tố của mã hồ sơ); "
+                "thêm cơ quan hoặc nhập lại với --create-missing.",
+            )
+        try:
+            validate_agency_code(code)
+        except ValidationError as error:
+            return Reject(parsed.position, "MaHoSo", " ".join(error.messages))
+        province = _province_for(code)
+        if province is None:
+            return Reject(parsed.position, "MaHoSo", f"Không xác định được tỉnh để tạo cơ quan “{code}”.")
+        name = nfc(str(parsed.source.get("DonViXuLy") or code))[:255]
+        with transaction.atomic():
+            agency = Agency.objects.create(code=code, name=name, kind=AgencyKind.OTHER, unit=province)
+            self._note(CreatedByImport.Kind.AGENCY, code, name)
+        self.agencies[code] = agency
+        return agency
+
+    def _procedure(self, parsed: ParsedRecord) -> Procedure | Reject:
+        code = parsed.procedure_code
+        if code not in self.procedures:
+            self.procedures[code] = Procedure.objects.select_related("field").filter(code=code).first()
+        procedure = self.procedures[code]
+        if procedure is not None:
+            return procedure
+        if not self.create_missing:
+            self.summary.missing[f"procedure:{code}"] += 1
+            return Reject(
+                parsed.position,
+                "MaTTHC",
+                f"motcua chưa có thủ tục mã “{code}” trong danh mục; "
+                "thêm vào danh mục hoặc nhập lại với --create-missing.",
+            )
+        source = parsed.source
+        name = nfc(str(source.get("TenTTHC") or code))[:500]
+        note = UNVERIFIED_NOTE.format(source=self.source_system, file=self.run.source_name)
+        with transaction.atomic():
+            procedure = Procedure(
+                code=code,
+                local_code_suffix=parsed.procedure_suffix[:40],
+                name=name,
+                field=_field_for(source),
+                confidence=Confidence.UNCHECKED,
+                notes=note,
+            )
+            procedure_refresh_search_text(procedure=procedure)
+            procedure.save()
+            self._note(CreatedByImport.Kind.PROCEDURE, code, name)
+        self.procedures[code] = procedure
+        return procedure
+
+    def _note(self, kind: str, code: str, name: str) -> None:
+        note = UNVERIFIED_NOTE.format(source=self.source_system, file=self.run.source_name)
+        CreatedByImport.objects.create(kind=kind, code=code, name=name, note=note, run=self.run)
+        self.summary.created.append(f"{kind}:{code}")
+
+    # --- one batch ---
+
+    def flush(self) -> None:
+        batch, self.pending = list(self.pending.values()), {}
+        if not batch:
+            return
+        rejects: list[Reject] = []
+        try:
+            with transaction.atomic():
+                counts = self._write(batch, rejects)
+        except DatabaseError:
+            # Something the checks did not foresee: retry one by one, so that only the bad
+            # record is refused and the batch's good ones still go in.
+            counts, rejects = Counter(), []
+            for one in batch:
+                try:
+                    with transaction.atomic():
+                        counts.update(self._write([one], rejects))
+                except DatabaseError as error:
+                    self.reject(
+                        Reject(one[0].position, "", f"Cơ sở dữ liệu từ chối hồ sơ: {error}"), one[0].source
+                    )
+        sources = {parsed.position: parsed.source for parsed, _ in batch}
+        for reject in rejects:
+            self.reject(reject, sources.get(reject.position))
+        self.summary.added += counts["added"]
+        self.summary.updated += counts["updated"]
+        self.summary.unchanged += counts["unchanged"]
+
+    def _write(self, batch: list[tuple[ParsedRecord, Record]], rejects: list[Reject]) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        existing = {
+            r.code: r
+            for r in Record.objects.select_related("procedure__field", "agency").filter(
+                code__in=[parsed.code for parsed, _ in batch]
+            )
+        }
+        history: dict[int, set[str]] = defaultdict(set)
+        imported_ids = [r.pk for r in existing.values() if r.source_system]
+        if imported_ids:
+            for record_id, detail in RecordEvent.objects.filter(
+                record_id__in=imported_ids, action=mapping.SYNC_HISTORY
+            ).values_list("record_id", "detail"):
+                history[record_id].add(_canonical(detail.get("item")))
+        new: list[tuple[ParsedRecord, Record]] = []
+        changed: list[Record] = []
+        events: list[tuple[Any, ...]] = []
+        for parsed, record in batch:
+            old = existing.get(parsed.code)
+            if old is None:
+                new.append((parsed, record))
+            elif not old.source_system:
+                # motcua's own record: motcua holds the truth, an import never overwrites it.
+                if record_to_sync(old) == parsed.source:
+                    counts["unchanged"] += 1
+                else:
+                    rejects.append(
+                        Reject(
+                            parsed.position,
+                            "MaHoSo",
+                            f"Hồ sơ {parsed.code} do motcua lập; không ghi đè bằng dữ liệu nhập.",
+                        )
+                    )
+            else:
+                fields = [f for f in IMPORT_FIELDS if getattr(old, f) != getattr(record, f)]
+                seen = history[old.pk]
+                added_items = [h for h in parsed.history if _canonical(h.item) not in seen]
+                if not fields and not added_items:
+                    counts["unchanged"] += 1
+                    continue
+                from_state = old.state
+                for name in fields:
+                    setattr(old, name, getattr(record, name))
+                old.imported_at, old.version = self.now, old.version + 1
+                changed.append(old)
+                events.extend(self._history_events(old, added_items, from_state))
+                events.append(
+                    (
+                        old.pk,
+                        self.now,
+                        None,
+                        mapping.IMPORTED_UPDATE,
+                        from_state,
+                        str(old.state),
+                        "Cập nhật từ hồ sơ đồng bộ",
+                        "",
+                        None,
+                        {
+                            "source": self.source_system,
+                            "file": self.run.source_name,
+                            "changed": [f.removesuffix("_id") for f in fields]
+                            + ([mapping.HISTORY_FIELD] if added_items else []),
+                        },
+                    )
+                )
+                counts["updated"] += 1
+        if new:
+            insert_rows(Record, [record for _, record in new], with_ids=True)
+            for parsed, record in new:
+                events.extend(self._history_events(record, parsed.history, ""))
+            counts["added"] += len(new)
+        if changed:
+            Record.objects.bulk_update(changed, [*IMPORT_FIELDS, "imported_at", "version"])
+        insert_tuples(RecordEvent, EVENT_COLUMNS, events)
+        return counts
+
+    def _history_events(
+        self, record: Record, items: list[mapping.HistoryItem], from_state: str
+    ) -> list[tuple[Any, ...]]:
+        """Rows of `EVENT_COLUMNS`: the source's history, actor none (the person is in the item)."""
+        out = []
+        for item in items:
+            out.append(
+                (
+                    record.pk,
+                    item.at,
+                    None,
+                    mapping.SYNC_HISTORY,
+                    from_state,
+                    str(item.to_state),
+                    item.reason,
+                    "",
+                    item.due_at,
+                    {"source": self.source_system, "item": item.item},
+                )
+            )
+            from_state = item.to_state
+        return out
+
+
+def _province_for(agency_code: str) -> AdministrativeUnit | None:
+    """The province of an agency code: that of a known agency with the same first segment
+    (H56 …), else the only province motcua has."""
+    prefix = agency_code.split(".")[0]
+    known = Agency.objects.select_related("unit").filter(code__startswith=f"{prefix}.").first()
+    unit = known.unit if known else None
+    while unit is not None and unit.level != UnitLevel.PROVINCE:
+        unit = unit.parent
+    if unit is not None:
+        return unit
+    provinces = list(AdministrativeUnit.objects.filter(level=UnitLevel.PROVINCE, valid_to__isnull=True)[:2])
+    return provinces[0] if len(provinces) == 1 else None
+
+
+def _field_for(source: dict[str, Any]) -> Field:
+    name = nfc(str(source.get("TenLinhVuc") or "").strip())[:255]
+    code = str(source.get("MaLinhVuc") or "").strip()
+    found = (Field.objects.filter(name=name).first() if name else None) or (
+        Field.objects.filter(code=code).first() if code else None
+    )
+    if found is not None:
+        return found
+    from django.utils.text import slugify
+
+    slug = slugify(code or name)[:100] or "chua-phan-loai"
+    field_obj, _ = Field.objects.get_or_create(
+        code=slug, defaults={"name": name or "Chưa phân loại (nhập từ hồ sơ đồng bộ)"}
+    )
+    return field_obj
