@@ -36,3 +36,10 @@ def test_vietnamese_is_the_default_language(client):
     response = client.get("/dang-nhap/")
     assert response.status_code == 200
     assert "Đăng nhập cán bộ" in response.content.decode()
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_switch_is_used(client):
+    response = client.get("/dang-nhap/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập cán bộ" in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
+    assert "Đăng nhập cán bộ" not in client.get("/dang-nhap/").content.decode()

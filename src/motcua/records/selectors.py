@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.permissions import Permission
 from motcua.accounts.scope import unit_ids_in_scope
@@ -43,16 +44,16 @@ class Inbox(StrEnum):
 
     @property
     def label(self) -> str:
-        return INBOX_LABELS[self]
+        return str(INBOX_LABELS[self])
 
 
 INBOX_LABELS = {
-    Inbox.TO_RECEIVE: "Chờ tiếp nhận",
-    Inbox.IN_PROGRESS: "Đang xử lý",
-    Inbox.DUE_SOON: "Đến hạn trong 1 ngày làm việc",
-    Inbox.OVERDUE: "Quá hạn",
-    Inbox.WAITING: "Chờ bổ sung",
-    Inbox.TO_RETURN: "Chờ trả kết quả",
+    Inbox.TO_RECEIVE: _("Chờ tiếp nhận"),
+    Inbox.IN_PROGRESS: _("Đang xử lý"),
+    Inbox.DUE_SOON: _("Đến hạn trong 1 ngày làm việc"),
+    Inbox.OVERDUE: _("Quá hạn"),
+    Inbox.WAITING: _("Chờ bổ sung"),
+    Inbox.TO_RETURN: _("Chờ trả kết quả"),
 }
 
 
