@@ -44,3 +44,15 @@ def login_rate_limit(settings, db):
     reset()
     yield
     reset()
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_between_tests():
+    """A request made in English leaves English active in the thread; each test starts in
+    the default language, as each request does."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
