@@ -27,9 +27,10 @@ from django.utils import timezone
 from motcua.accounts.models import User
 from motcua.catalog.models import Confidence, Field, Procedure
 from motcua.catalog.services import procedure_refresh_search_text
-from motcua.core.text import nfc, search_key
+from motcua.core.text import nfc
 from motcua.records.models import Record, RecordEvent
 from motcua.records.rules import NoRuleSet, rules_at
+from motcua.records.services import record_search_text
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
 from motcua.units.validators import validate_agency_code
 
@@ -246,7 +247,7 @@ class _Importer:
             imported_at=self.now,
             **values,
         )
-        record.search_text = search_key(f"{record.code} {record.applicant_name} {record.applicant_id_number}")
+        record.search_text = record_search_text(record)
         record.extra = mapping.source_extra(parsed, record)
         self.summary.unknown_fields.update(parsed.unknown.keys())
         return record

@@ -49,7 +49,8 @@ def _local_date(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date()
 
 
-def _search_text(record: Record) -> str:
+def record_search_text(record: Record) -> str:
+    """What record search matches: code, applicant name and ID number, without diacritics."""
     return search_key(f"{record.code} {record.applicant_name} {record.applicant_id_number}")
 
 
@@ -97,7 +98,7 @@ def record_submit(
             submitted_at=at,
             rule_set=rules_at(_local_date(at)).code,
         )
-        record.search_text = _search_text(record)
+        record.search_text = record_search_text(record)
         record.save()
         _write_event(record, transition, actor=actor, at=at, detail={"channel": record.channel})
     return record
@@ -163,7 +164,7 @@ def record_perform(
         before_version = locked.version
         detail, step_due = _HANDLERS[action](locked, transition, actor, at, params)
         locked.state = transition.to_state
-        locked.search_text = _search_text(locked)
+        locked.search_text = record_search_text(locked)
         fields = {f: getattr(locked, f) for f in _MUTABLE_FIELDS}
         updated = Record.objects.filter(pk=locked.pk, version=before_version).update(
             **fields, version=F("version") + 1

@@ -4,16 +4,12 @@ these from a record and its events; tests and previews fill them by hand."""
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from motcua.core.text import nfc
 from motcua.records.lifecycle import Form
 from motcua.records.timeliness import Timeliness, classify
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 @dataclass(frozen=True, kw_only=True)
