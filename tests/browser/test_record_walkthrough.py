@@ -10,7 +10,14 @@ from motcua.records.lifecycle import State
 from motcua.records.models import Record
 from tests.accounts.fixtures import _fast_password_hashing  # noqa: F401
 from tests.catalog.factories import make_procedure
-from tests.factories import AgencyFactory, CommuneFactory, ProvinceFactory, UserFactory, grant
+from tests.factories import (
+    AgencyFactory,
+    CommuneFactory,
+    OfferingFactory,
+    ProvinceFactory,
+    UserFactory,
+    grant,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +42,9 @@ def world(settings, tmp_path):
     ):
         people[role.value] = UserFactory(username=username, full_name=name)
         grant(people[role.value], role, agency.unit)
-    return {"agency": agency, "procedure": make_procedure(), "people": people}
+    procedure = make_procedure()
+    OfferingFactory(procedure=procedure, agency=agency, valid_from=None)  # intake takes offered ones only
+    return {"agency": agency, "procedure": procedure, "people": people}
 
 
 def _as(page, login, user) -> None:
@@ -100,8 +109,16 @@ def test_counter_intake_to_returned_result(page, phone_page, login, screenshot, 
     page.goto(f"{page.base_url}/can-bo/ho-so/hop/cho-bo-sung/")
     screenshot(page, "04-desk-waiting-box")
     page.get_by_role("link", name=record.code).click()
-    _act(page, "Nhận hồ sơ bổ sung")
+    scan = tmp_path / "hop-dong-thue-nha.pdf"
+    scan.write_bytes(PDF)
+    details = page.locator("details.rec-action", has=page.locator("summary", has_text="Nhận hồ sơ bổ sung"))
+    details.locator("summary").click()
+    details.locator("[name$='-files']").set_input_files(str(scan))  # the scanned supplement
+    details.locator("button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
     assert "Đang xử lý" in page.inner_text(".rec-head")
+    assert "hop-dong-thue-nha.pdf" in page.inner_text(".rec-timeline")
+    screenshot(page, "04b-supplement-with-files")
 
     _as(page, login, people["leader"])
     page.goto(f"{page.base_url}/can-bo/ho-so/{record.pk}/")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import translation
 
 from motcua.records.lifecycle import GUARDS, NATIONAL_STATUS, TERMINAL_STATES, TRANSITIONS, Actor, State
@@ -88,12 +90,21 @@ def _rule_set(rules: RuleSet) -> list[str]:
         ("số lần hẹn lại", str(rules.max_extensions)),
         ("đính chính kết quả trong", _period(rules.correction_within)),
         ("giờ chốt chuyển hồ sơ giấy", rules.paper_transfer_cutoff.strftime("%H:%M")),
+        ("báo cán bộ khi có hồ sơ trực tuyến trong", _hours(rules.online_alert_within, "giờ")),
+        (
+            "xác nhận hoặc yêu cầu hoàn thiện hồ sơ trực tuyến trong",
+            _hours(rules.online_confirm_within, "giờ làm việc"),
+        ),
     ]
     lines = [f"### {rules.name} (`{rules.code}`)", "", "| quy tắc | giá trị |", "|---|---|"]
     lines += [f"| {_cell(k)} | {_cell(v)} |" for k, v in rows]
     lines += ["", "Sources and confidence:", ""]
     lines += [f"- `{key}`: {note}" for key, note in rules.sources.items()]
     return lines
+
+
+def _hours(delta: dt.timedelta | None, unit: str) -> str:
+    return "—" if delta is None else f"{delta.total_seconds() / 3600:g} {unit}"
 
 
 def render() -> str:

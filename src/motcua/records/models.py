@@ -90,6 +90,14 @@ class Record(models.Model):
     supplement_count = models.PositiveSmallIntegerField(_("số lần yêu cầu bổ sung"), default=0)
     extension_count = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
     rule_set = models.CharField(_("bộ quy tắc áp dụng"), max_length=40)
+    # Online intake clock (NĐ 118 Điều 17.2, records/online_intake.py): set when an online
+    # dossier arrives; confirmed by the first of receipt, request for changes, refusal.
+    intake_alert_due_at = models.DateTimeField(_("hạn báo cán bộ tiếp nhận"), null=True, blank=True)
+    intake_alerted_at = models.DateTimeField(_("thời điểm báo cán bộ tiếp nhận"), null=True, blank=True)
+    intake_confirm_due_at = models.DateTimeField(_("hạn xác nhận hồ sơ trực tuyến"), null=True, blank=True)
+    intake_confirmed_at = models.DateTimeField(
+        _("thời điểm xác nhận hồ sơ trực tuyến"), null=True, blank=True
+    )
     approved = models.BooleanField(_("kết quả chấp thuận"), null=True, blank=True)
     outcome_reason = models.TextField(_("lý do"), blank=True)
 
@@ -125,6 +133,9 @@ class Record(models.Model):
     used_population_db = models.BooleanField(_("khai thác CSDL quốc gia về dân cư"), default=False)
     reused_data = models.BooleanField(_("tái sử dụng dữ liệu số hóa"), default=False)
     from_national_data_store = models.BooleanField(_("lấy từ kho dữ liệu trên Cổng DVCQG"), default=False)
+    # When the national portal took the record (DOSSIER_SYNC): set by exchange when the dvcqg
+    # delivery succeeds, and for records imported from the portal (records.sync).
+    portal_synced_at = models.DateTimeField(_("thời điểm đồng bộ lên Cổng DVCQG"), null=True, blank=True)
     # Source values motcua has no column for (unknown fields, lists, codes as the source wrote
     # them), kept so that an export says what the source said.
     extra = models.JSONField(_("dữ liệu bổ sung từ nguồn"), default=dict, blank=True)
@@ -137,6 +148,15 @@ class Record(models.Model):
             models.Index(fields=["receiving_unit", "state", "due_at"], name="record_inbox_receiving"),
             models.Index(fields=["unit", "received_at"], name="record_unit_received"),
             models.Index(fields=["holder", "state"], name="record_holder"),
+            models.Index(
+                fields=["receiving_unit", "state", "intake_confirm_due_at"], name="record_online_intake"
+            ),
+        ]
+        permissions = [
+            (
+                "deliver_online_dossiers",
+                _("Chuyển hồ sơ trực tuyến từ Cổng DVCQG vào tiếp nhận (tài khoản hệ thống)"),
+            )
         ]
 
     def __str__(self) -> str:

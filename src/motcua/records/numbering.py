@@ -35,3 +35,16 @@ def next_record_code(*, agency_code: str, day: dt.date) -> str:
     return format_record_code(
         agency_code=agency_code, day=day, sequence=next_sequence(agency_code=agency_code, day=day)
     )
+
+
+def reserve_sequence(*, agency_code: str, day: dt.date, sequence: int) -> None:
+    """A code given elsewhere (a national-portal dossier) takes its number out of the agency's
+    daily sequence, so that motcua never hands the same code out again. Inside the transaction."""
+    table = connection.ops.quote_name(RecordCodeCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_code, day, last) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (agency_code, day) DO UPDATE SET last = CASE WHEN {table}.last < excluded.last "
+            f"THEN excluded.last ELSE {table}.last END",
+            [agency_code, day, sequence],
+        )

@@ -63,6 +63,11 @@ class RuleSet:
     paper_transfer_cutoff: dt.time  # paper received after this goes the next working day
     record_code_pattern: str  # agency e-ID, receipt date YYMMDD, daily sequence
     sources: dict[str, str] = field(default_factory=dict)
+    # Online intake (a dossier filed on a portal): the intake officer is alerted within
+    # `online_alert_within` (clock time), and confirms receipt or asks for changes within
+    # `online_confirm_within` of the receiving centre's working time. None: no such clock.
+    online_alert_within: dt.timedelta | None = None
+    online_confirm_within: dt.timedelta | None = None
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -103,6 +108,7 @@ ND61_2018 = RuleSet(
         "extension": "[S] apology and one new date, 1 day before the due date",
         "correction_within": "[U] no correction period known in NĐ 61",
         "forms": "[V] TT 01/2018/TT-VPCP, Mẫu 01–06",
+        "online_intake": "[U] no alert or confirmation period known in NĐ 61: no online-intake clock",
     },
 )
 
@@ -131,7 +137,10 @@ ND118_2025 = RuleSet(
         "paper_transfer_cutoff": "[V] Điều 18: after 15:00, the next working day",
         "record_code": "[V] Điều 28; format detail TT 03/2025 Điều 13 [S]",
         "forms": "[S] TT 03/2025/TT-VPCP, Mẫu 01–07",
+        "online_intake": "[V] Điều 17.2: alert within 2 hours; confirm or ask for changes within 8 working hours",
     },
+    online_alert_within=dt.timedelta(hours=2),
+    online_confirm_within=dt.timedelta(hours=8),
 )
 
 RULE_SETS: tuple[RuleSet, ...] = (ND61_2018, ND118_2025)

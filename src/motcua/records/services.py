@@ -19,13 +19,15 @@ from motcua.catalog.models import Procedure
 from motcua.core.text import nfc, search_key
 from motcua.units.models import Agency
 
-from . import lifecycle
+from . import hooks, lifecycle
 from .actors import actors_for
+from .attachments import attach_files
 from .clock import calendar_of, step_due, term_for
 from .errors import InvalidRecordInput, RecordConflict, RecordNotVisible
 from .lifecycle import SUBMIT_CHANNEL, Action, Actor, ClockEffect, State, Transition
 from .models import ApplicantKind, Record, RecordEvent, RecordStep
 from .numbering import next_record_code
+from .online_intake import alert_soon, confirmation_note, intake_deadlines
 from .rules import rules_at
 
 SUBMIT_ACTIONS = frozenset(SUBMIT_CHANNEL)
@@ -64,9 +66,12 @@ def record_submit(
     summary: str = "",
     actor: User | None = None,
     at: dt.datetime | None = None,
+    code: str | None = None,
 ) -> Record:
     """A dossier arrives (online, at the counter, by post, or filed online by an officer on the
-    applicant's behalf). It gets its record code now; the clock starts only at receipt."""
+    applicant's behalf). It gets its record code now (or keeps `code`, the one a national-portal
+    dossier already has); the clock starts only at receipt. An online dossier starts its
+    online-intake clock (alert, confirmation: records/online_intake.py)."""
     at = _now(at)
     if action not in SUBMIT_ACTIONS:
         raise InvalidRecordInput(f"“{action.label}” không phải là cách nộp hồ sơ.", code="invalid-channel")
@@ -79,7 +84,7 @@ def record_submit(
     receiving_agency = receiving_agency or agency
     with transaction.atomic():
         record = Record(
-            code=next_record_code(agency_code=receiving_agency.code, day=_local_date(at)),
+            code=code or next_record_code(agency_code=receiving_agency.code, day=_local_date(at)),
             procedure=procedure,
             agency=agency,
             receiving_agency=receiving_agency,
@@ -99,8 +104,23 @@ def record_submit(
             rule_set=rules_at(_local_date(at)).code,
         )
         record.search_text = record_search_text(record)
+        if action == Action.SUBMIT_ONLINE:
+            deadlines = intake_deadlines(at, calendar_of(receiving_agency))
+            if deadlines is not None:
+                record.intake_alert_due_at = deadlines.alert_due_at
+                record.intake_confirm_due_at = deadlines.confirm_due_at
         record.save()
-        _write_event(record, transition, actor=actor, at=at, detail={"channel": record.channel})
+        _write_event(
+            record,
+            transition,
+            actor=actor,
+            at=at,
+            detail={"channel": record.channel},
+            due_at=record.intake_confirm_due_at,
+        )
+        if record.intake_alert_due_at is not None:
+            pk = record.pk
+            transaction.on_commit(lambda: alert_soon(pk))
     return record
 
 
@@ -162,7 +182,11 @@ def record_perform(
         actors = _actors(locked, actor, params.pop("as_applicant", False))
         transition = lifecycle.check(State(locked.state), action, actors)
         before_version = locked.version
+        confirmation = confirmation_note(locked, action, at)  # before the state changes
         detail, step_due = _HANDLERS[action](locked, transition, actor, at, params)
+        if confirmation is not None:
+            detail["online_intake"] = confirmation["online_intake"]
+            detail["flags"] = [*detail.get("flags", []), confirmation["flag"]]
         locked.state = transition.to_state
         locked.search_text = record_search_text(locked)
         fields = {f: getattr(locked, f) for f in _MUTABLE_FIELDS}
@@ -195,6 +219,7 @@ _MUTABLE_FIELDS = (
     "outcome_reason",
     "holder",
     "search_text",
+    "intake_confirmed_at",
 )
 
 
@@ -219,7 +244,7 @@ def _write_event(
 ) -> RecordEvent:
     detail = dict(detail or {})
     reason = detail.pop("reason", "")
-    return RecordEvent.objects.create(
+    event = RecordEvent.objects.create(
         record=record,
         at=at,
         actor=actor,
@@ -231,6 +256,8 @@ def _write_event(
         due_at=due_at or record.due_at,
         detail=detail,
     )
+    hooks.run_in_transaction(record, event)  # e.g. the exchange outbox, in this same transaction
+    return event
 
 
 # --- handlers: one per action; each changes the locked record and returns (detail, step due) ---
@@ -308,8 +335,9 @@ def _request_supplement(
 def _supplement_received(
     record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
 ) -> Handled:
+    files = _supplement_files(record, actor, at, params)
     if record.received_at is None:  # completed before receipt: nothing to do to the clock
-        return {}, None
+        return files, None
     calendar = _calendar(record)
     effect = _rules(record).clock_effect(t)
     paused_at = record.clock_paused_at or at
@@ -319,7 +347,17 @@ def _supplement_received(
         remaining = calendar.elapsed(paused_at, record.due_at) if record.due_at else dt.timedelta(0)
         record.due_at = calendar.add_working_time(at, max(remaining, dt.timedelta(0)))
     record.clock_paused_at = None
-    return {"clock": str(effect)}, record.due_at
+    return {"clock": str(effect), **files}, record.due_at
+
+
+def _supplement_files(record: Record, actor: User | None, at: dt.datetime, params: dict) -> dict[str, Any]:
+    """The scanned papers the applicant brought: every file checked (type, size) before any is
+    stored; the event lists them so the page shows them under this supplement round."""
+    uploads = params.get("files") or []
+    if not uploads:
+        return {}
+    saved = attach_files(record=record, uploads=[(None, upload) for upload in uploads], actor=actor, at=at)
+    return {"files": [attachment.pk for attachment in saved]}
 
 
 def _close_unsupplemented(

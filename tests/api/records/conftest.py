@@ -87,3 +87,17 @@ def create_body(procedure, agency, /, **overrides) -> dict:
     }
     body.update(overrides)
     return body
+
+
+@pytest.fixture(autouse=True)
+def _procedure_offered(request):
+    """Counter intake takes only a procedure the agency offers: the test procedure is offered
+    (open-ended) by the test communes the test uses."""
+    from tests.factories import OfferingFactory
+
+    if "procedure" not in request.fixturenames:
+        return
+    offered = request.getfixturevalue("procedure")
+    for name in ("van_hung", "van_thang"):
+        if name in request.fixturenames:
+            OfferingFactory(procedure=offered, agency=request.getfixturevalue(name), valid_from=None)

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -19,6 +20,7 @@ from motcua.records.actors import actors_for
 from motcua.records.errors import RecordNotVisible
 from motcua.records.lifecycle import Action, ActorNotAllowed, State, allowed_actions
 from motcua.records.models import Record, RecordEvent, RecordStep
+from motcua.records.offerings import ensure_offered
 from motcua.records.selectors import visible_records
 from motcua.records.services import Applicant, record_intake_at_counter, record_perform, record_submit
 
@@ -146,6 +148,7 @@ class RecordCollection(RecordAPIView):
                 _("Tài khoản này không có quyền tiếp nhận hồ sơ cho “%(agency)s”.")
                 % {"agency": receiving.name}
             )
+        ensure_offered(procedure=data["procedure"], agency=data["agency"], on=timezone.localdate())
         common = {
             "procedure": data["procedure"],
             "agency": data["agency"],

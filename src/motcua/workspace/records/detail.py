@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from motcua.exchange.outbox import record_sync_status
 from motcua.records.errors import InvalidRecordInput, RecordConflict
 from motcua.records.lifecycle import Action, State, TransitionError
 from motcua.records.models import Record
@@ -16,6 +17,7 @@ from motcua.records.selectors import visible_records
 from motcua.records.services import record_perform
 from motcua.records.verdicts import record_timeliness as timeliness_of
 
+from ..deliveries.views import may_resend
 from .forms import ActionForm
 from .presenting import (
     action_form,
@@ -57,6 +59,8 @@ def _page(request: HttpRequest, record: Record, bound: ActionForm | None = None,
             "attachments": record.attachments.all(),
             "panels": action_panels(request.user, record, bound),
             "forms_issued": forms_issued(record),
+            "deliveries": record_sync_status(record=record),
+            "may_resend": may_resend(request.user, record),
         },
         status=status,
     )
@@ -89,7 +93,7 @@ def record_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         }
         messages.error(request, message)
         return _page(request, record, status=409)
-    form = action_form(panels[chosen].transition, record, data=request.POST)
+    form = action_form(panels[chosen].transition, record, data=request.POST, files=request.FILES)
     if not form.is_valid():
         if "version" in form.errors:
             messages.error(request, _("Biểu mẫu không hợp lệ; vui lòng tải lại trang."))

@@ -162,6 +162,34 @@ class SupplementForm(ActionForm):
         return {"missing": [line for line in lines if line], "reason": self.cleaned_data["reason"]}
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern); cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        uploads = data if isinstance(data, (list, tuple)) else [data]
+        cleaned = [super(MultipleFileField, self).clean(upload, initial) for upload in uploads if upload]
+        return [upload for upload in cleaned if upload]
+
+
+class SupplementReceivedForm(ActionForm):
+    """The papers the applicant brought, scanned: optional, several at once. Type and size are
+    the records service's rules (records/attachments.py), checked before anything is written."""
+
+    files = MultipleFileField(
+        label=_("Tệp giấy tờ bổ sung (PDF hoặc ảnh, có thể chọn nhiều tệp)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.tif,.tiff"}),
+    )
+
+
 class UserChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return obj.full_name or obj.get_username()
@@ -276,6 +304,7 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.REFUSE: ReasonForm,
     Action.STOP: ReasonForm,
     Action.REQUEST_SUPPLEMENT: SupplementForm,
+    Action.SUPPLEMENT_RECEIVED: SupplementReceivedForm,
     Action.ASSIGN: AssignForm,
     Action.TRANSFER: TransferForm,
     Action.CONSULT: ConsultForm,

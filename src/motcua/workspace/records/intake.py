@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,6 +16,7 @@ from motcua.records.attachments import attach_files, check_upload
 from motcua.records.clock import NoTerm
 from motcua.records.errors import InvalidRecordInput
 from motcua.records.lifecycle import Action, TransitionError
+from motcua.records.offerings import ensure_offered
 from motcua.records.services import Applicant, record_intake_at_counter
 
 from . import choices
@@ -51,6 +53,7 @@ def _intake(request: HttpRequest, form: IntakeForm, procedure: Procedure):
         )
         return None
     try:
+        ensure_offered(procedure=procedure, agency=data["agency"], on=timezone.localdate())
         uploads = _uploads(request, form)
         applicant = Applicant(
             name=data["name"],

@@ -1,7 +1,7 @@
 """What the record page shows, gathered from the records package (no rule is decided here)."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
@@ -9,7 +9,7 @@ from django.utils import timezone
 from motcua.records.actors import actors_for
 from motcua.records.clock import NoTerm, calendar_of, term_for
 from motcua.records.lifecycle import Action, Form, State, Transition, allowed_actions
-from motcua.records.models import Record, RecordEvent, RecordStep
+from motcua.records.models import Record, RecordAttachment, RecordEvent, RecordStep
 from motcua.records.paperwork import issued_forms
 from motcua.records.timeliness import Timeliness, classify
 from motcua.workdays import explain
@@ -39,6 +39,7 @@ class EventRow:
     to_state_label: str
     form_label: str
     notes: list[str]
+    files: list[RecordAttachment] = field(default_factory=list)
 
 
 def _label(choices: Any, value: str) -> str:
@@ -50,6 +51,7 @@ def _label(choices: Any, value: str) -> str:
 
 def event_rows(record: Record) -> list[EventRow]:
     rows = []
+    files = {a.pk: a for a in record.attachments.all()}
     for event in record.events.select_related("actor").order_by("at", "pk"):
         detail = event.detail or {}
         notes = []
@@ -69,6 +71,7 @@ def event_rows(record: Record) -> list[EventRow]:
                 to_state_label=_label(State, event.to_state),
                 form_label=_label(Form, event.form) if event.form else "",
                 notes=notes,
+                files=[files[pk] for pk in detail.get("files") or [] if pk in files],
             )
         )
     return rows
@@ -88,14 +91,14 @@ def step_rows(record: Record, now: dt.datetime | None = None) -> list[StepRow]:
     ]
 
 
-def action_form(transition: Transition, record: Record, data=None) -> ActionForm:
+def action_form(transition: Transition, record: Record, data=None, files=None) -> ActionForm:
     form_class = ACTION_FORMS.get(transition.action, ActionForm)
     kwargs: dict[str, Any] = {"record": record, "initial": {"version": record.version}}
     if transition.action is Action.ASSIGN:
         kwargs["assignees"] = choices.assignees(record)
     elif transition.action in (Action.TRANSFER, Action.CONSULT):
         kwargs["agencies"] = choices.other_agencies(record)
-    return form_class(data, prefix=transition.action.value, **kwargs)
+    return form_class(data, files, prefix=transition.action.value, **kwargs)
 
 
 @dataclass

@@ -6,11 +6,13 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from motcua.accounts.models import Role
+from motcua.records.online_intake import pending_confirmation
 from motcua.records.selectors import Inbox, inbox, inbox_counts, record_search
 from motcua.records.verdicts import record_timeliness as timeliness_of
 
@@ -36,7 +38,14 @@ COLUMNS = [
 
 # Which boxes each role works from, first one opened by default.
 BOXES_BY_ROLE = {
-    Role.DESK_OFFICER: [Inbox.TO_RECEIVE, Inbox.TO_RETURN, Inbox.WAITING, Inbox.DUE_SOON, Inbox.OVERDUE],
+    Role.DESK_OFFICER: [
+        Inbox.TO_RECEIVE,
+        Inbox.ONLINE_TO_CONFIRM,
+        Inbox.TO_RETURN,
+        Inbox.WAITING,
+        Inbox.DUE_SOON,
+        Inbox.OVERDUE,
+    ],
     Role.SPECIALIST: [Inbox.IN_PROGRESS, Inbox.DUE_SOON, Inbox.OVERDUE, Inbox.WAITING],
     Role.LEADER: [Inbox.IN_PROGRESS, Inbox.DUE_SOON, Inbox.OVERDUE, Inbox.WAITING, Inbox.TO_RETURN],
 }
@@ -58,13 +67,36 @@ def _sorted(records: QuerySet, key: str) -> tuple[QuerySet, str]:
     return records.order_by(f"-{column}" if descending else column, "pk"), key
 
 
-def _page(request: HttpRequest, records: QuerySet):
+class CappedPaginator(Paginator):
+    """Counts at most `cap` matches: a search for a common name ("Nguyễn") matches thousands,
+    and counting them all costs as much as the page. Beyond the cap the page says "more than
+    1.000" and pages through the first 1.000; the officer narrows the search instead."""
+
+    cap = 1000
+
+    @cached_property
+    def _matches(self) -> int:
+        return len(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._matches, self.cap)
+
+    @property
+    def more(self) -> bool:
+        return self._matches > self.cap
+
+
+def _page(request: HttpRequest, records: QuerySet, paginator: type[Paginator] = Paginator):
     records, sort = _sorted(records, request.GET.get("sap-xep", ""))
-    page = Paginator(records.select_related("procedure", "holder"), PAGE_SIZE).get_page(
+    page = paginator(records.select_related("procedure", "holder"), PAGE_SIZE).get_page(
         request.GET.get("trang")
     )
     now = timezone.now()
-    rows = [{"record": r, "timeliness": timeliness_of(r, now)} for r in page]
+    rows = [
+        {"record": r, "timeliness": timeliness_of(r, now), "intake": pending_confirmation(r, now)}
+        for r in page
+    ]
     return page, rows, sort
 
 
@@ -93,7 +125,7 @@ def inbox_view(request: HttpRequest, box: str = "") -> HttpResponse:
 @login_required
 def search_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    page, rows, sort = _page(request, record_search(request.user, query))
+    page, rows, sort = _page(request, record_search(request.user, query), CappedPaginator)
     return render(
         request,
         "workspace/records/search.html",

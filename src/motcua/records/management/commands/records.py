@@ -4,15 +4,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from motcua.records import docs
+from motcua.records.online_intake import online_intake_alert, online_intake_overdue
 from motcua.records.services import records_close_unsupplemented
 
 
 class Command(BaseCommand):
     help = (
         "Công cụ hồ sơ: `docs` ghi docs/lifecycle.md từ bảng trạng thái; "
-        "`close-unsupplemented` đóng hồ sơ quá hạn bổ sung (chạy hằng ngày)."
+        "`close-unsupplemented` đóng hồ sơ quá hạn bổ sung (chạy hằng ngày); "
+        "`online-intake-alerts` báo hồ sơ trực tuyến mới và liệt kê hồ sơ quá hạn xác nhận (chạy mỗi vài phút)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -21,6 +24,10 @@ class Command(BaseCommand):
         doc.add_argument("--output", type=Path, default=Path(settings.BASE_DIR) / "docs" / "lifecycle.md")
         doc.add_argument("--check", action="store_true", help="Chỉ kiểm tra tệp đã cập nhật chưa.")
         sub.add_parser("close-unsupplemented", help="Đóng các hồ sơ hết thời hạn bổ sung (NĐ 118 Điều 19.5).")
+        sub.add_parser(
+            "online-intake-alerts",
+            help="Báo cán bộ các hồ sơ trực tuyến chưa được báo; liệt kê hồ sơ quá hạn xác nhận (NĐ 118 Điều 17.2).",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         if options["subcommand"] == "docs":
@@ -30,6 +37,21 @@ class Command(BaseCommand):
             for record in closed:
                 self.stdout.write(f"Đã đóng {record.code}")
             self.stdout.write(f"{len(closed)} hồ sơ được đóng do không bổ sung.")
+        elif options["subcommand"] == "online-intake-alerts":
+            self._online_intake_alerts()
+
+    def _online_intake_alerts(self) -> None:
+        alerted = online_intake_alert()
+        for record in alerted:
+            self.stdout.write(f"Đã báo cán bộ tiếp nhận: {record.code}")
+        self.stdout.write(f"{len(alerted)} hồ sơ trực tuyến được báo cho cán bộ tiếp nhận.")
+        overdue = online_intake_overdue()
+        for record in overdue:
+            due = timezone.localtime(record.intake_confirm_due_at)
+            self.stdout.write(
+                f"Quá hạn xác nhận: {record.code} — {record.receiving_agency} — hạn {due:%H:%M %d/%m/%Y}"
+            )
+        self.stdout.write(f"{len(overdue)} hồ sơ trực tuyến quá hạn xác nhận (8 giờ làm việc).")
 
     def _docs(self, output: Path, *, check: bool) -> None:
         text = docs.render()
