@@ -12,7 +12,10 @@ STEPS = (
     "motcua.calendars.demo",
     "motcua.catalog.demo",
     "motcua.accounts.demo",
-    "motcua.records.demo",  # last: a year of records needs all of the above (MOTCUA_DEMO_RECORDS)
+    "motcua.metrics.demo",  # targets (reports)
+    "motcua.records.demo",  # a year of records needs all of the above (MOTCUA_DEMO_RECORDS)
+    "motcua.metrics.rollups",  # last: the index's rollups recounted once over the demo records
+    "motcua.metrics.snapshots",  # then the closed months' index counts kept for the dashboard
 )
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import ruledata, services
 from .forms import RuleSetImportForm
-from .models import GroupRule, MetricRule, RuleSetVersion
+from .models import GroupRule, MetricRule, RuleSetVersion, Target
 from .rules import to_rule_set
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -93,3 +93,11 @@ class RuleSetVersionAdmin(admin.ModelAdmin):
             "title": _("Nhập bộ quy tắc chỉ số từ JSON"),
         }
         return TemplateResponse(request, "admin/metrics/rulesetversion/import.html", context)
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["year", "unit", "agency", "online_filing_percent"]
+    list_filter = ["year"]
+    autocomplete_fields = ["unit", "agency"]
+    search_fields = ["unit__name", "agency__name", "agency__code"]

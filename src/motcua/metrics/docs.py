@@ -3,6 +3,7 @@ so neither the table nor the worked figures can drift from the code."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 
 from .counts_json import dumps, result_dict
@@ -171,4 +172,13 @@ def render(rule_sets: Sequence[RuleSet]) -> str:
         .replace("{example_input}", example_input)
         .replace("{example_output}", example_output)
     )
+    parts.append(_counting())
     return "\n".join(parts)
+
+
+def _counting() -> str:
+    """How each metric is counted from records: metrics.counting's own table, so the docs cannot
+    drift from the code (imported here, not at the top: it needs Django's models)."""
+    from . import counting
+
+    return "## Counting from records\n\n" + inspect.cleandoc(counting.__doc__ or "") + "\n"

@@ -131,3 +131,129 @@ class MetricRule(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# Targets live in their own module (reports use them); imported here so Django sees the model.
+from .targets import Target  # noqa: E402, F401
+
+
+class _Counters(models.Model):
+    """The counters of metrics.facts, as changes: a row holds what the records received on
+    `received_on` add to each counter from its day (or month) on — +1 for a receipt, −1 for an
+    on-time record falling overdue, +1 when it ends early… (metrics.rollups). Signed on purpose.
+    Plain ids, no foreign keys: derived data, rebuilt at will."""
+
+    unit_id = models.BigIntegerField()
+    agency_id = models.BigIntegerField()
+    received_on = models.DateField()
+    received = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    online = models.IntegerField(default=0)
+    fee_bearing = models.IntegerField(default=0)
+    paid_online = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    e_result = models.IntegerField(default=0)
+    digitized = models.IntegerField(default=0)
+    reuse_eligible = models.IntegerField(default=0)
+    reused = models.IntegerField(default=0)
+    population_db = models.IntegerField(default=0)
+    portal_synced = models.IntegerField(default=0)
+    data_store = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.agency_id} {self.received_on}"
+
+
+class RecordRollupDay(_Counters):
+    """Changes per (unit, agency, local day of receipt, local day the change takes effect): read
+    for the judging moment's own month, where a day decides."""
+
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "received_on", "agency_id", "day"], name="record_rollup_day_key"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "unit_id"], name="record_rollup_day_on")]
+
+
+class RecordRollup(_Counters):
+    """RecordRollupDay summed coarser, so that a year costs a few thousand rows: `grain` says
+    whether the day of receipt and the day of the change are kept ("d") or reduced to the first
+    of their month ("m") — "mm" for whole months of receipt changed in earlier months, "md" for
+    whole months changed in the judging month, "dm" for the days of a partial month."""
+
+    grain = models.CharField(max_length=2)
+    on = models.DateField()  # the day (or the first of the month) the changes take effect
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "unit_id", "received_on", "agency_id", "on"], name="record_rollup_grain_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["grain", "on", "unit_id"], name="record_rollup_grain_on"),
+            models.Index(fields=["grain", "received_on", "on"], name="record_rollup_grain_received"),
+        ]
+
+
+class ProcedureRollup(models.Model):
+    """Records per (unit, agency, procedure, local month of receipt): which procedures had
+    records, and online records, in a month (the procedure metrics of the online group)."""
+
+    unit_id = models.BigIntegerField()
+    agency_id = models.BigIntegerField()
+    procedure_id = models.BigIntegerField()
+    month = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+    online = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit_id", "month", "agency_id", "procedure_id"], name="procedure_rollup_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.agency_id} {self.procedure_id} {self.month}"
+
+
+class IndexSnapshot(models.Model):
+    """The counts of one scope over one closed period (metrics.snapshots): numerator and
+    denominator per metric code, rule-independent, so scores are recomputed from them. A cache:
+    deleted when a record received in the period, or the catalogue, changes."""
+
+    scope_key = models.CharField(max_length=80)
+    period_key = models.CharField(max_length=40)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    counts = models.JSONField(default=dict)  # {code: [numerator, denominator]}, null = no data
+    as_of = models.BigIntegerField(default=0)  # the last IndexSnapshotMark id when counting began
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope_key", "period_key"], name="index_snapshot_key")]
+        indexes = [models.Index(fields=["period_start", "period_end"], name="index_snapshot_days")]
+
+    def __str__(self) -> str:
+        return f"{self.scope_key} {self.period_key}"
+
+
+class IndexSnapshotMark(models.Model):
+    """A change that may have made snapshots stale, written after it commits: a snapshot counted
+    from before it (as_of < id) is not stored. Blank codes: everything; no day: every day."""
+
+    unit_code = models.CharField(max_length=20, blank=True)
+    agency_code = models.CharField(max_length=40, blank=True)
+    day = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.unit_code or '*'}/{self.agency_code or '*'} {self.day or '*'}"

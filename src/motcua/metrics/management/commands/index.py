@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.metrics import docs, ruledata, rules, scoring, services
+from motcua.metrics import docs, live_cli, ruledata, rules, scoring, services
 from motcua.metrics.counts_json import CountsError, dumps, parse_counts, result_dict
 
 BAD_INPUT = 2
@@ -64,6 +64,7 @@ class Command(BaseCommand):
         imp.add_argument("--replace", action="store_true", help="Thay phiên bản cùng tên nếu đã có.")
         exp = sub.add_parser("export-rules", help="In một bộ quy tắc dạng JSON.")
         exp.add_argument("--rules", help="Phiên bản (mặc định: bộ có hiệu lực hôm nay).")
+        live_cli.add_parsers(sub)  # compute, rebuild: the index counted from records
 
     def handle(self, *args: object, **options: Any) -> None:
         command = options["subcommand"]
@@ -73,6 +74,12 @@ class Command(BaseCommand):
             self._docs(Path(options["output"]), check=bool(options["check"]))
         elif command == "import-rules":
             self._import(options.get("file"), replace=bool(options["replace"]))
+        elif command == "compute":
+            live_cli.compute(options, self.stdout.write)
+        elif command == "rebuild":
+            live_cli.rebuild(self.stdout.write)
+        elif command == "snapshot":
+            live_cli.snapshot(options, self.stdout.write)
         elif command == "export-rules":
             rule_set = self._rule_set(options.get("rules"))
             self.stdout.write(json.dumps(ruledata.rule_set_to_dict(rule_set), ensure_ascii=False, indent=2))

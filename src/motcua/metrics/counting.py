@@ -1,0 +1,340 @@
+"""The index counted from motcua's own records and catalogue (domain.md §7), live.
+
+Period semantics: a period holds the records *received* in it (local days); each is judged at the
+period's last moment, or now for a period still running: a record that ended later counts as
+open then. On time = records.timeliness.classify (early or on time, or open and within the
+deadline; more supplement requests than the rules allow = late), spelled in SQL in
+metrics.facts.
+
+| metric | numerator / denominator as counted here |
+|---|---|
+| DOSSIER_ON_TIME | on time at the judging moment / received |
+| ONLINE_DOSSIER_RATE | filed online (channel 2) / received |
+| ONLINE_PAYMENT_DOSSIER | fee-bearing (fees > 0) paid online / fee-bearing received |
+| ORIGINAL_RESULT_AVAILABLE | resolved with an e-result / received and resolved (approved or refused after appraisal) by the judging moment |
+| SO_HOA_GIAY_TO_GIAI_QUYET | digitized components, and an e-result once resolved / received |
+| REUSED_DIGITIZED_DATA | reused digitized data / received whose procedure has a component data can replace (or that reused data) |
+| CITIZEN_DATA_CONNECTED_DOSSIER | used the population database / received |
+| ONLINE_SERVICE_PROVIDED | procedures offered online (một phần, toàn trình) / procedures offered by the scope's agencies on the judging day |
+| ONLINE_SERVICE_USED | of those online procedures, ones with an online record received in the period / procedures offered online |
+| FEE_PROCEDURE_WITH_DOSSIER | fee-bearing offered procedures with a record received in the period / fee-bearing offered procedures |
+| PUBLIC_CONTENT_FULL | offered procedures whose catalogue entry has all seven parts / offered procedures |
+| DOSSIER_SYNC | the national portal has it (delivered by the dvcqg connector, or imported from the portal) / received |
+| SYNCED_WITH_DVCQG_PERSONAL_STORAGE | taken from the applicant's store on the national portal (from_national_data_store) / received |
+| PUBLISH_ON_TIME, PUBLIC_UPDATE_ON_TIME | no data: the catalogue lacks the legal basis's effective date and the update timing |
+| ONLINE_PAYMENT_PROCEDURE, CITIZEN_DATA_CONNECTED_FORMALITY | no data: the catalogue does not say which procedures have online payment or a population-database link |
+| ELECTRONIC_CERTIFIED_COPY | no data: certified e-copies are not yet in motcua |
+| DOSSIER_RECEIVING_SATISFACTION, PETITION_* | no data: ratings, complaints and PAKN are not yet in motcua |
+
+Known limits: supplement requests, the pause (`clock_paused_at`), the due date and the portal sync
+are taken as they stand now, not as they stood at the judging moment (a past period is judged with
+today's supplement count and due date; the events would tell, at the cost of reading them).
+
+Speed: metrics.rollups keeps what each record adds to the counters as changes by day (receipt,
+end, falling overdue, a pause); the index sums the changes before the judging day from the
+coarsest rows that fit (month × month, month × day, day × month, day × day) and counts live only
+the records that changed on the judging day itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from motcua.catalog.models import Component, Fee, OnlineLevel, Procedure
+from motcua.catalog.models import Offering as CatalogOffering
+from motcua.records.models import Record
+
+from . import facts, scoring
+from .models import ProcedureRollup, RecordRollup, RecordRollupDay
+from .periods import Period
+from .rules import rule_set_at
+from .scopes import Members, Scope, members
+from .window import Window, local_start, window
+
+# Record metrics: code → (numerator counter, denominator counter) of metrics.facts.
+RECORD_METRICS: dict[str, tuple[str, str]] = {
+    "DOSSIER_ON_TIME": ("on_time", "received"),
+    "ONLINE_DOSSIER_RATE": ("online", "received"),
+    "ONLINE_PAYMENT_DOSSIER": ("paid_online", "fee_bearing"),
+    "ORIGINAL_RESULT_AVAILABLE": ("e_result", "resolved"),
+    "SO_HOA_GIAY_TO_GIAI_QUYET": ("digitized", "received"),
+    "REUSED_DIGITIZED_DATA": ("reused", "reuse_eligible"),
+    "CITIZEN_DATA_CONNECTED_DOSSIER": ("population_db", "received"),
+    "DOSSIER_SYNC": ("portal_synced", "received"),
+    "SYNCED_WITH_DVCQG_PERSONAL_STORAGE": ("data_store", "received"),
+}
+PROCEDURE_METRICS = (
+    "ONLINE_SERVICE_PROVIDED",
+    "ONLINE_SERVICE_USED",
+    "FEE_PROCEDURE_WITH_DOSSIER",
+    "PUBLIC_CONTENT_FULL",
+)
+NO_DATA = scoring.Count(None, None)
+
+
+def scoped_records(who: Members, records: QuerySet[Record] | None = None) -> QuerySet[Record]:
+    records = Record.objects.all() if records is None else records
+    if who.agency_id is not None:
+        return records.filter(agency_id=who.agency_id)
+    return records.filter(unit_id__in=who.unit_ids)
+
+
+def period_records(who: Members, win: Window) -> QuerySet[Record]:
+    """The records of the scope received in the period (up to the judging moment)."""
+    return scoped_records(who).filter(
+        received_at__gte=win.start, received_at__lt=win.end, received_at__lte=win.at
+    )
+
+
+_Key = tuple[str, int]  # ("unit", unit id) or ("agency", agency id)
+
+
+def _keys(who: Members) -> list[_Key]:
+    return [("agency", who.agency_id)] if who.agency_id is not None else [("unit", u) for u in who.unit_ids]
+
+
+def _whose(who: Iterable[Members]) -> Q:
+    """Rows (records or rollup rows) of any of the scopes."""
+    keys = {k for m in who for k in _keys(m)}
+    units = sorted(i for kind, i in keys if kind == "unit")
+    agencies = sorted(i for kind, i in keys if kind == "agency")
+    found = Q(pk__in=[])
+    if units:
+        found |= Q(unit_id__in=units)
+    if agencies:
+        found |= Q(agency_id__in=agencies)
+    return found
+
+
+def _changed_on_the_day(win: Window) -> Q:
+    """Records with a change on the judging day: received, ended, falling overdue (just after the
+    due moment) or paused that day — the rollups cannot tell before or after `at` for them."""
+    first, after = win.day_start, local_start(win.day + dt.timedelta(days=1))
+    tick = dt.timedelta(microseconds=1)
+    return (
+        Q(received_at__gte=first)
+        | Q(ended_at__gte=first, ended_at__lt=after)
+        | Q(due_at__gte=first - tick, due_at__lt=after - tick)
+        | Q(clock_paused_at__gte=first, clock_paused_at__lt=after)
+    )
+
+
+def _receipt_months(period: Period, win: Window) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """The period's months of receipt: whole ones (first days) and the day ranges of partial ones.
+    A month counts as whole when the period covers it up to the judging day: nothing counted was
+    received later."""
+    whole, partial = [], []
+    first = period.start.replace(day=1)
+    while first <= period.end:
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        last = following - dt.timedelta(days=1)
+        if period.start <= first and period.end >= min(last, win.day):
+            whole.append(first)
+        else:
+            partial.append((max(first, period.start), min(last, period.end)))
+        first = following
+    return whole, partial
+
+
+def _any(conditions: list[Q]) -> Q | None:
+    found = None
+    for q in conditions:
+        found = q if found is None else found | q
+    return found
+
+
+def _grouped_rows(who: dict[str, Members], period: Period, win: Window) -> list[dict[str, Any]]:
+    """Counter sums per (unit, agency): the rollups' changes before the judging day — whole
+    months of receipt by month (or by day within the judging month), partial ones by day — and,
+    for the records changed on the judging day, their value at `at` minus what the rollups hold of
+    them (their value just before the day)."""
+    whose = _whose(who.values())
+    month, day = win.day.replace(day=1), win.day
+    whole, partial = _receipt_months(period, win)
+    sums = {name: Sum(name) for name in facts.COUNTERS}
+    rows: list[dict[str, Any]] = []
+    coarse = _any(
+        ([Q(grain="mm", received_on__in=whole, on__lt=month)] if whole else [])
+        + ([Q(grain="md", received_on__in=whole, on__gte=month, on__lt=day)] if whole else [])
+        + [Q(grain="dm", received_on__gte=a, received_on__lte=b, on__lt=month) for a, b in partial]
+    )
+    if coarse is not None:
+        rows += (
+            RecordRollup.objects.filter(whose, coarse)
+            .values("unit_id", "agency_id")
+            .annotate(**sums)
+            .order_by()
+        )
+    fine = _any([Q(received_on__gte=a, received_on__lte=b) for a, b in partial])
+    if fine is not None and month < day:
+        rows += (
+            RecordRollupDay.objects.filter(whose, fine, day__gte=month, day__lt=day)
+            .values("unit_id", "agency_id")
+            .annotate(**sums)
+            .order_by()
+        )
+    now, before = facts.conditions(win.at), facts.conditions(win.day_start - dt.timedelta(microseconds=1))
+    held = Q(received_at__lt=win.day_start)
+    live = (
+        facts.annotate(
+            Record.objects.filter(
+                whose, received_at__gte=win.start, received_at__lt=win.end, received_at__lte=win.at
+            )
+        )
+        .filter(_changed_on_the_day(win))
+        .values("unit_id", "agency_id")
+        .annotate(
+            **{
+                name: Count("pk", filter=now[name]) - Count("pk", filter=held & before[name])
+                for name in facts.COUNTERS
+            }
+        )
+        .order_by()
+    )
+    return [*rows, *live]
+
+
+def record_totals_many(who: dict[str, Members], period: Period, win: Window) -> dict[str, dict[str, int]]:
+    """Each counter of metrics.facts over the period's records, for many scopes (by key) in three
+    queries whatever their number."""
+    by_key: dict[_Key, dict[str, int]] = {}
+    for row in _grouped_rows(who, period, win):
+        for key in (("unit", row["unit_id"]), ("agency", row["agency_id"])):
+            bucket = by_key.setdefault(key, dict.fromkeys(facts.COUNTERS, 0))
+            for name in facts.COUNTERS:
+                bucket[name] += row[name] or 0
+    zero = dict.fromkeys(facts.COUNTERS, 0)
+    return {
+        scope_key: {name: sum(by_key.get(k, zero)[name] for k in _keys(m)) for name in facts.COUNTERS}
+        for scope_key, m in who.items()
+    }
+
+
+def record_totals(who: Members, period: Period, win: Window) -> dict[str, int]:
+    """Each counter of metrics.facts over the period's records, judged at `win.at`."""
+    return record_totals_many({"": who}, period, win)[""]
+
+
+# --- procedures -----------------------------------------------------------------------------
+
+
+def offered_procedures(who: Members, day: dt.date) -> QuerySet[CatalogOffering]:
+    offerings = CatalogOffering.objects.valid_at(day)
+    if who.agency_id is not None:
+        return offerings.filter(agency_id=who.agency_id)
+    return offerings.filter(agency__unit_id__in=who.unit_ids)
+
+
+def _month_ranges(period: Period, win: Window) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """Whole months of the period (read from ProcedureRollup) and partial day ranges (inclusive,
+    read from records). A month the period covers up to the judging day counts as whole: nothing
+    has been received after now."""
+    whole, partial = [], []
+    day = period.start
+    while day <= period.end:
+        first = day.replace(day=1)
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        if day == first and (last <= period.end or win.at < win.end - dt.timedelta(microseconds=1)):
+            whole.append(first)
+        else:
+            partial.append((day, min(last, period.end)))
+        day = last + dt.timedelta(days=1)
+    return whole, partial
+
+
+def procedures_with_records(who: Members, period: Period, win: Window) -> tuple[set[int], set[int]]:
+    """Procedures with a record, and with an online record, of the scope received in the period."""
+    whole, partial = _month_ranges(period, win)
+    rows = ProcedureRollup.objects.filter(month__in=whole)
+    rows = (
+        rows.filter(agency_id=who.agency_id)
+        if who.agency_id is not None
+        else rows.filter(unit_id__in=who.unit_ids)
+    )
+    per_procedure = rows.values("procedure_id").annotate(online=Sum("online")).order_by()
+    found = {row["procedure_id"]: row["online"] > 0 for row in per_procedure}
+    online = facts.conditions(win.at)["online"]
+    for first, last in partial:
+        records = scoped_records(who).filter(
+            received_at__gte=local_start(first), received_at__lt=local_start(last + dt.timedelta(days=1))
+        )
+        counted = records.values("procedure_id").annotate(online=Count("pk", filter=online)).order_by()
+        for row in counted:
+            found[row["procedure_id"]] = found.get(row["procedure_id"], False) or row["online"] > 0
+    return set(found), {p for p, had_online in found.items() if had_online}
+
+
+def _seven_parts() -> Q:
+    """The seven parts a published procedure must show (NĐ 63/2010 Điều 8.2)."""
+    has_components = Exists(Component.objects.filter(procedure=OuterRef("pk")))
+    return (
+        ~Q(name="")
+        & ~Q(steps_text="")
+        & ~Q(how_to_apply="")
+        & Q(has_components)
+        & (~Q(time_text="") | Q(time_value__isnull=False))
+        & ~Q(subjects=[])
+        & ~Q(competent_agency="")
+    )
+
+
+def procedure_counts(who: Members, period: Period, win: Window) -> dict[str, scoring.Count]:
+    offered = offered_procedures(who, win.day)
+    procedure_ids = set(offered.values_list("procedure_id", flat=True))
+    online_ids = set(
+        offered.filter(online_level__in=[OnlineLevel.FULL, OnlineLevel.PARTIAL]).values_list(
+            "procedure_id", flat=True
+        )
+    )
+    fee_ids = set(
+        Fee.objects.filter(procedure_id__in=procedure_ids)
+        .filter(Q(amount_vnd__isnull=True) | Q(amount_vnd__gt=0))
+        .values_list("procedure_id", flat=True)
+    )
+    with_records, with_online_records = (
+        procedures_with_records(who, period, win) if fee_ids or online_ids else (set(), set())
+    )
+    complete = Procedure.objects.filter(pk__in=procedure_ids).filter(_seven_parts()).count()
+    return {
+        "ONLINE_SERVICE_PROVIDED": scoring.Count(len(online_ids), len(procedure_ids)),
+        "ONLINE_SERVICE_USED": scoring.Count(len(online_ids & with_online_records), len(online_ids)),
+        "FEE_PROCEDURE_WITH_DOSSIER": scoring.Count(len(fee_ids & with_records), len(fee_ids)),
+        "PUBLIC_CONTENT_FULL": scoring.Count(complete, len(procedure_ids)),
+    }
+
+
+# --- the interface ----------------------------------------------------------------------------
+
+
+def _counts(codes: Iterable[str], who: Members, period: Period, win: Window) -> dict[str, scoring.Count]:
+    codes = list(codes)
+    found: dict[str, scoring.Count] = {}
+    if any(code in RECORD_METRICS for code in codes):
+        totals = record_totals(who, period, win)
+        found |= {code: scoring.Count(totals[n], totals[d]) for code, (n, d) in RECORD_METRICS.items()}
+    if any(code in PROCEDURE_METRICS for code in codes):
+        found |= procedure_counts(who, period, win)
+    return {code: found.get(code, NO_DATA) for code in codes}
+
+
+def metric_counts(
+    scope: Scope,
+    period: Period,
+    *,
+    now: dt.datetime | None = None,
+    rule_set: scoring.RuleSet | None = None,
+) -> dict[str, scoring.Count]:
+    """Every metric of the rule set in force at the period's end (or of `rule_set`), counted for
+    the scope; Count(None, None) where motcua has no data (see the table above)."""
+    win = window(period, now)
+    codes = [m.code for m in (rule_set or rule_set_at(period.end)).metrics]
+    return _counts(codes, members(scope, win.day), period, win)
+
+
+def unit_index(scope: Scope, period: Period, *, now: dt.datetime | None = None) -> scoring.Result:
+    rules = rule_set_at(period.end)
+    return scoring.score(rules, metric_counts(scope, period, now=now, rule_set=rules))

@@ -1,0 +1,183 @@
+"""Index dashboard pages: province, unit (with what-if), metric (with the records that cost points),
+and the unit page as XLSX and PDF. Thin: `metrics` counts, scores and explains; `access` decides
+what a user may see (else 404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.metrics import ranking, scoring
+from motcua.metrics.explain import explain, misses_by_metric
+from motcua.metrics.rules import RuleSetNotFound
+from motcua.metrics.scopes import Scope, communes, provincial_agencies
+from motcua.metrics.trend import trend
+from motcua.metrics.whatif import simulate
+
+from . import access, exports
+from .charts import meter
+from .presenting import group_chart, metric_table, trend_chart, whatif_request
+from .selection import Selection, period_choices, selection
+
+TREND_MONTHS = 12
+EVIDENCE_PAGE = 50
+
+
+def _common(request: HttpRequest, sel: Selection, **extra) -> dict:
+    return {
+        "sel": sel,
+        "choices": period_choices(timezone.localdate(), sel.period),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+def _ranking_rows(results: list[ranking.UnitResult], sel: Selection) -> list[dict]:
+    rows = []
+    for ranked in ranking.rank(results, total=lambda u: u.result.total, code=lambda u: u.scope.code):
+        unit = ranked.item
+        rows.append(
+            {
+                "rank": ranked.rank,
+                "scope": unit.scope,
+                "total": ranked.total,
+                "max": unit.result.rule_set.max_points,
+                "meter": meter(ranked.total, unit.result.rule_set.max_points),
+                "url": reverse("workspace:index:unit", args=[unit.scope.key]) + "?" + sel.query,
+            }
+        )
+    return rows
+
+
+def _counts(result: scoring.Result) -> dict[str, scoring.Count]:
+    return {s.metric.code: scoring.Count(s.numerator, s.denominator) for s in result.metrics}
+
+
+def _trend_chart(scope: Scope, sel: Selection, result: scoring.Result, now: dt.datetime) -> str:
+    """The last 12 months; the selected month's point is the figure the page already has."""
+    known = {sel.period.key: _counts(result)}
+    return trend_chart(trend(scope, end=sel.period.end, months=TREND_MONTHS, now=now, known=known))
+
+
+@login_required
+def province_view(request: HttpRequest) -> HttpResponse:
+    sel = selection(request)
+    on = sel.period.end
+    key = access.province_key(on)
+    province = None
+    if key is not None:
+        try:
+            province = access.scope_or_404(request.user, sel.scope_key(key), on)
+        except Http404:
+            province = None
+    if province is None or key is None:
+        own = access.own_units(request.user, on)
+        if own:  # a commune officer lands on their commune
+            return redirect(reverse("workspace:index:unit", args=[own[0].key]) + "?" + sel.query)
+        raise Http404(_("Bạn chưa được phân quyền xem chỉ số của đơn vị nào."))
+    now = timezone.now()
+    in_communes, in_agencies = communes(key, on=on), provincial_agencies(key, on=on)
+    try:
+        # The province and every unit it ranks in one pass (snapshots for a closed period).
+        results = ranking.unit_results([province, *in_communes, *in_agencies], sel.period, now=now)
+    except RuleSetNotFound as error:
+        return render(
+            request, "workspace/index/province.html", _common(request, sel, scope=province, error=str(error))
+        )
+    result = results[0].result
+    context = _common(
+        request,
+        sel,
+        scope=province,
+        result=result,
+        group_chart=group_chart(result),
+        trend_chart=_trend_chart(province, sel, result, now),
+        commune_rows=_ranking_rows(results[1 : 1 + len(in_communes)], sel),
+        agency_rows=_ranking_rows(results[1 + len(in_communes) :], sel),
+    )
+    return render(request, "workspace/index/province.html", context)
+
+
+def _unit_context(request: HttpRequest, key: str, *, with_whatif: bool) -> dict:
+    sel = selection(request)
+    scope = access.scope_or_404(request.user, sel.scope_key(key), sel.period.end)
+    now = timezone.now()
+    try:
+        result = ranking.unit_results([scope], sel.period, now=now)[0].result  # snapshot when closed
+        counts = _counts(result)
+    except RuleSetNotFound as error:
+        return _common(request, sel, scope=scope, error=str(error), key=key)
+    context = _common(request, sel, scope=scope, key=key, result=result, group_chart=group_chart(result))
+    whatif = None
+    if with_whatif:
+        asked = whatif_request(request.GET, {m.code: m for m in result.rule_set.metrics})
+        context["ask"] = asked
+        context["whatif_rows"] = asked.form_rows(result)
+        if asked.asked and not asked.errors:
+            try:
+                fixed = misses_by_metric(scope, sel.period, asked.record_codes, counts=counts, now=now)
+                whatif = simulate(result.rule_set, counts, overrides=asked.overrides, fixed=fixed)
+                context["fixed"] = fixed
+            except scoring.ScoringError as error:
+                asked.errors.append(str(error))
+        context["whatif"] = whatif
+        context["trend_chart"] = _trend_chart(scope, sel, result, now)
+    context["table"] = metric_table(result, whatif)
+    return context
+
+
+@login_required
+def unit_view(request: HttpRequest, key: str) -> HttpResponse:
+    context = _unit_context(request, key, with_whatif=True)
+    return render(request, "workspace/index/unit.html", context)
+
+
+@login_required
+def metric_view(request: HttpRequest, key: str, code: str) -> HttpResponse:
+    sel = selection(request)
+    scope = access.scope_or_404(request.user, sel.scope_key(key), sel.period.end)
+    asked_page = request.GET.get("trang", "1")
+    page_number = int(asked_page) if asked_page.isdigit() and int(asked_page) > 0 else 1
+    try:
+        explained = explain(scope, sel.period, code, limit=page_number * EVIDENCE_PAGE)
+    except (scoring.ScoringError, RuleSetNotFound):
+        raise Http404(_("Không có chỉ số này trong bộ quy tắc đang áp dụng.")) from None
+    # Only the rows up to this page were fetched; the total is the count of misses.
+    rows = list(explained.evidence)
+    total_rows = max(explained.missed or 0, len(rows))
+    paginator = Paginator(range(total_rows), EVIDENCE_PAGE)
+    page = paginator.get_page(page_number)
+    shown = rows[page.start_index() - 1 : page.end_index()] if total_rows else []
+    context = _common(request, sel, scope=scope, key=key, ex=explained, rows=shown, page=page)
+    return render(request, "workspace/index/metric.html", context)
+
+
+@login_required
+def unit_xlsx(request: HttpRequest, key: str) -> HttpResponse:
+    context = _unit_context(request, key, with_whatif=False)
+    if "result" not in context:
+        raise Http404(context.get("error", ""))
+    body = exports.unit_xlsx(context["scope"], context["sel"].period, context["result"])
+    response = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(context, "xlsx")}"'
+    return response
+
+
+@login_required
+def unit_pdf(request: HttpRequest, key: str) -> HttpResponse:
+    context = _unit_context(request, key, with_whatif=False)
+    if "result" not in context:
+        raise Http404(context.get("error", ""))
+    body = exports.unit_pdf(context)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(context, "pdf")}"'
+    return response

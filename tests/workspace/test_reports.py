@@ -1,0 +1,105 @@
+"""The report pages: an inspector of the province sees every unit's reports and downloads them;
+an officer sees only their own units; bad input is a Vietnamese message, never a 500."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from motcua.accounts.models import Role
+from motcua.metrics.targets import Target
+from tests.accounts.fixtures import _fast_password_hashing  # noqa: F401
+from tests.factories import UserFactory, grant
+from tests.metrics.report_records import march_world
+
+INSPECTION = "/can-bo/bao-cao/kiem-tra/?co-quan=H56.57.01&tu=2026-03-01&den=2026-03-31"
+PERIODIC = "/can-bo/bao-cao/dinh-ky/?don-vi=xa-22525&ky=2026-03"
+
+
+@pytest.fixture
+def world(db):
+    w = march_world()
+    Target.objects.create(unit=w.agency.unit.parent, year=2026, online_filing_percent=Decimal("45"))
+    return w
+
+
+@pytest.fixture
+def inspector(world):
+    user = UserFactory(username="kiemtra")
+    grant(user, Role.INSPECTOR, world.agency.unit.parent)
+    return user
+
+
+@pytest.fixture
+def officer_van_thang(world):
+    user = UserFactory(username="vanthang.desk")
+    grant(user, Role.DESK_OFFICER, world.other_agency.unit)
+    return user
+
+
+def test_inspector_sees_the_report_with_evidence_links(client, world, inspector):
+    client.force_login(inspector)
+    response = client.get(INSPECTION)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "UBND xã Vạn Hưng" in html
+    for name in ("C", "D", "F"):  # the overdue list links every record to its page
+        record = world.records[name]
+        assert f'href="/can-bo/ho-so/{record.pk}/"' in html
+    assert "66,67 %" in html  # online payments, Vietnamese format
+    assert "dinh-dang=pdf" in html and "dinh-dang=xlsx" in html
+
+
+def test_downloads(client, world, inspector):
+    client.force_login(inspector)
+    pdf = client.get(INSPECTION + "&dinh-dang=pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    xlsx = client.get(PERIODIC + "&dinh-dang=xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.title == "07a"
+    data = client.get(INSPECTION + "&dinh-dang=json").json()
+    assert data["figures"]["received"]["count"] == 6  # A B C D E I
+
+
+def test_periodic_page(client, world, inspector):
+    client.force_login(inspector)
+    response = client.get(PERIODIC)
+    assert response.status_code == 200
+    assert "Biểu số 07a" in response.content.decode() and "Hộ kinh doanh" in response.content.decode()
+
+
+def test_officer_sees_only_their_units(client, world, officer_van_thang):
+    client.force_login(officer_van_thang)
+    assert client.get(INSPECTION).status_code == 404
+    assert client.get(PERIODIC).status_code == 404
+    own = client.get("/can-bo/bao-cao/kiem-tra/?co-quan=H56.57.02&tu=2026-03-01&den=2026-03-31")
+    assert own.status_code == 200
+    home = client.get("/can-bo/bao-cao/").content.decode()
+    assert "H56.57.02" in home and "H56.57.01" not in home
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/can-bo/bao-cao/kiem-tra/?co-quan=H56.57.01&tu=2026-02-30&den=2026-03-31", "Ngày không hợp lệ"),
+        (
+            "/can-bo/bao-cao/kiem-tra/?co-quan=H56.57.01&tu=2026-04-01&den=2026-03-31",
+            "đứng trước ngày bắt đầu",
+        ),
+        ("/can-bo/bao-cao/dinh-ky/?don-vi=xa-22525&ky=2026-13", "Tháng 13"),
+    ],
+)
+def test_bad_input_is_a_message(client, world, inspector, url, message):
+    client.force_login(inspector)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_unknown_agency_is_404(client, world, inspector):
+    client.force_login(inspector)
+    assert (
+        client.get("/can-bo/bao-cao/kiem-tra/?co-quan=H56.99.99&tu=2026-03-01&den=2026-03-31").status_code
+        == 404
+    )
