@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
+    "django_tasks_db",
     "motcua.core",
     "motcua.units",
     "motcua.calendars",
@@ -106,6 +107,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # queries never gain from it (bench/bench_inbox_search.py).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (connector deliveries, …) runs in `motcua worker` processes that share the
+# database: the same on the SQLite demo and on PostgreSQL, any number of workers on any host.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "exchange"],
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -38,15 +38,39 @@ def test_import_command_refuses_a_file_that_is_not_sync_records(tmp_path, db):
         call_command("import", "dvcqg", str(tmp_path / "khong-co.json"), stdout=io.StringIO())
 
 
-def test_admin_import_form(client, procedure, van_hung):
+def test_admin_import_form_queues_the_file_and_the_run_page_shows_the_summary(
+    client, procedure, van_hung, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "exchange"],
+        }
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
     admin_user = UserFactory(username="admin", is_staff=True, is_superuser=True)
     client.force_login(admin_user)
     page = client.get("/admin/exchange/importrun/import/")
     assert page.status_code == 200 and "Nhập hồ sơ đồng bộ DVCQG" in page.content.decode()
     upload = io.BytesIO(as_array([sync_record(1)]))
     upload.name = "hs.json"
-    response = client.post("/admin/exchange/importrun/import/", {"file": upload}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/exchange/importrun/import/", {"file": upload}, follow=True)
     assert response.status_code == 200
-    assert "Thêm mới 1" in response.content.decode()
-    assert Record.objects.count() == 1 and ImportRun.objects.get().user == admin_user
-    assert client.get("/admin/exchange/importrun/").status_code == 200
+    run = ImportRun.objects.get()
+    assert response.redirect_chain[-1][0] == f"/admin/exchange/importrun/{run.pk}/change/"
+    assert f"lượt nhập số {run.pk}" in response.content.decode()
+    assert (run.status, run.added, run.user) == (ImportRun.Status.DONE, 1, admin_user)
+    assert Record.objects.count() == 1
+    listing = client.get("/admin/exchange/importrun/")
+    assert listing.status_code == 200 and "Xong" in listing.content.decode()
+
+
+def test_admin_import_form_refuses_a_file_that_is_not_sync_records(client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
+    upload = io.BytesIO(b"MaHoSo,ChuHoSo\n")
+    upload.name = "hs.csv"
+    response = client.post("/admin/exchange/importrun/import/", {"file": upload})
+    assert response.status_code == 200 and "mảng JSON" in response.content.decode()
+    assert not ImportRun.objects.exists()

@@ -1,68 +1,94 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .connectors import registry
 from .dvcqg.reader import UnreadableFile
 from .forms import SyncImportForm
-from .importer import import_sync_file
-from .models import CreatedByImport, ImportRun
+from .imports import NotRestartable, import_enqueue, import_restart
+from .models import ConnectorConfig, CreatedByImport, Delivery, ImportRun
+from .outbox import delivery_resend
+
+
+@admin.action(
+    description=_("Chạy lại (lượt nhập không thành công hoặc bị dừng giữa chừng)"), permissions=["import"]
+)
+def restart_imports(
+    modeladmin: admin.ModelAdmin[ImportRun], request: HttpRequest, queryset: QuerySet[ImportRun]
+) -> None:
+    restarted = 0
+    for run in queryset:
+        try:
+            import_restart(run=run)
+        except NotRestartable as error:
+            modeladmin.message_user(request, f"{run}: {error}", messages.WARNING)
+        else:
+            restarted += 1
+    if restarted:
+        modeladmin.message_user(request, _("Đã đưa %(n)d lượt nhập vào hàng chờ.") % {"n": restarted})
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(admin.ModelAdmin[ImportRun]):
     list_display = [
         "started_at",
         "source_name",
         "source_system",
         "user",
+        "status_now",
         "added",
         "updated",
         "unchanged",
         "rejected",
     ]
+    list_filter = ["status"]
     readonly_fields = [f.name for f in ImportRun._meta.fields]
     change_list_template = "admin/exchange/importrun/change_list.html"
+    actions = [restart_imports]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a run is made by importing, below
+
+    @admin.display(description=_("tình trạng"), ordering="status")
+    def status_now(self, run: ImportRun) -> str:
+        return str(ImportRun.Status(run.current_status).label)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("records.add_record"))  # type: ignore[union-attr]
 
     def get_urls(self) -> list[URLPattern]:
         view = self.admin_site.admin_view(self.import_view)
         return [path("import/", view, name="exchange_importrun_import"), *super().get_urls()]
 
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not request.user.has_perm("records.add_record"):
+        if not self.has_import_permission(request):
             return HttpResponseRedirect(reverse("admin:exchange_importrun_changelist"))
         form = SyncImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                summary = import_sync_file(
+                run = import_enqueue(
                     stream=upload,
                     source_name=upload.name,
                     create_missing=form.cleaned_data["create_missing"],
-                    user=request.user,
+                    user=request.user,  # type: ignore[arg-type]
                 )
             except UnreadableFile as error:
                 form.add_error("file", str(error))
             else:
-                level = messages.WARNING if summary.rejected else messages.SUCCESS
-                messages.add_message(
+                messages.success(
                     request,
-                    level,
-                    _("Thêm mới %(a)d, cập nhật %(u)d, không đổi %(s)d, bị từ chối %(r)d.")
-                    % {
-                        "a": summary.added,
-                        "u": summary.updated,
-                        "s": summary.unchanged,
-                        "r": summary.rejected,
-                    },
+                    _(
+                        "Đã đưa tệp vào hàng chờ nhập (lượt nhập số %(id)s). Tiến trình xử lý nền "
+                        "(motcua worker) sẽ nhập; tải lại trang này để xem kết quả."
+                    )
+                    % {"id": run.pk},
                 )
-                run = ImportRun.objects.order_by("-pk").first()
-                target = reverse("admin:exchange_importrun_change", args=[run.pk]) if run else "."
-                return HttpResponseRedirect(target)
+                return HttpResponseRedirect(reverse("admin:exchange_importrun_change", args=[run.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -78,3 +104,65 @@ class CreatedByImportAdmin(admin.ModelAdmin):
     list_filter = ["kind", "verified"]
     search_fields = ["code", "name"]
     readonly_fields = ["kind", "code", "name", "note", "run", "created_at"]
+
+
+class ConnectorConfigForm(forms.ModelForm[ConnectorConfig]):
+    plugin = forms.ChoiceField(label=_("plugin kết nối"), choices=registry.choices)
+
+    class Meta:
+        model = ConnectorConfig
+        fields = [
+            "name",
+            "plugin",
+            "enabled",
+            "endpoint_url",
+            "token",
+            "field_codes",
+            "procedure_codes",
+            "timeout_seconds",
+            "max_attempts",
+        ]
+        widgets = {"token": forms.PasswordInput(render_value=True)}
+
+
+@admin.register(ConnectorConfig)
+class ConnectorConfigAdmin(admin.ModelAdmin[ConnectorConfig]):
+    form = ConnectorConfigForm
+    list_display = ["name", "plugin", "enabled", "endpoint_url", "field_codes", "max_attempts"]
+    list_filter = ["enabled", "plugin"]
+
+
+@admin.action(description=_("Gửi lại (tính lại số lần gửi từ đầu)"))
+def resend_deliveries(
+    modeladmin: admin.ModelAdmin[Delivery], request: HttpRequest, queryset: QuerySet[Delivery]
+) -> None:
+    resent = sum(
+        delivery_resend(delivery=d, actor=request.user)  # type: ignore[arg-type]
+        for d in queryset.filter(status=Delivery.Status.FAILED)
+    )
+    modeladmin.message_user(request, _("Đã đưa %(n)d lượt gửi vào hàng chờ gửi lại.") % {"n": resent})
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin[Delivery]):
+    list_display = [
+        "record",
+        "connector",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "updated_at",
+        "short_error",
+    ]
+    list_filter = ["status", "connector"]
+    search_fields = ["record__code"]
+    list_select_related = ["record", "connector"]
+    actions = [resend_deliveries]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # deliveries come from record changes (the outbox)
+
+    @admin.display(description=_("lỗi gần nhất"))
+    def short_error(self, delivery: Delivery) -> str:
+        return str(delivery.last_error)[:120]

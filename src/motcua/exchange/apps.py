@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ExchangeConfig(AppConfig):
     name = "motcua.exchange"
     verbose_name = _("Trao đổi dữ liệu")
+
+    def ready(self) -> None:
+        from motcua.records import hooks
+
+        from .connectors import registry
+        from .outbox import enqueue_for_change
+
+        registry.load()
+        hooks.register_in_transaction(enqueue_for_change)

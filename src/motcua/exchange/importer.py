@@ -13,12 +13,14 @@ the detail). Their appointment (NgayHenTra) is kept as it is — it is what the 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import json
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from types import SimpleNamespace
+from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
@@ -28,12 +30,16 @@ from motcua.accounts.models import User
 from motcua.catalog.models import Confidence, Field, Procedure
 from motcua.catalog.services import procedure_refresh_search_text
 from motcua.core.text import nfc
+from motcua.metrics.rollups import rollups_rebuild
+from motcua.metrics.snapshots import forget_all as forget_snapshots
 from motcua.records.models import Record, RecordEvent
 from motcua.records.rules import NoRuleSet, rules_at
 from motcua.records.services import record_search_text
+from motcua.records.sync import records_mark_imported_from_portal
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
 from motcua.units.validators import validate_agency_code
 
+from . import fastpath
 from .bulk import insert_rows, insert_tuples
 from .dvcqg import mapping
 from .dvcqg.mapping import ParsedRecord, Reject, parse_sync_record, record_to_sync
@@ -81,18 +87,9 @@ IMPORT_FIELDS: tuple[str, ...] = (
     "from_national_data_store",
     "extra",
 )
-EVENT_COLUMNS = (
-    "record_id",
-    "at",
-    "actor_id",
-    "action",
-    "from_state",
-    "to_state",
-    "reason",
-    "form",
-    "due_at",
-    "detail",
-)
+EVENT_COLUMNS = fastpath.EVENT_COLUMNS
+# A first load of a file this big into an empty table builds the secondary indexes afterwards.
+BULK_LOAD_BYTES = 64 * 1024 * 1024
 UNVERIFIED_NOTE = "Tạo tự động khi nhập hồ sơ đồng bộ ({source}, tệp {file}): chưa xác minh."
 
 
@@ -140,13 +137,20 @@ def import_sync_file(
     on_reject: RejectSink | None = None,
     progress: Callable[[int], None] | None = None,
     now: dt.datetime | None = None,
+    bulk_load: bool | None = None,
+    run: ImportRun | None = None,
 ) -> ImportSummary:
     """Import every record of `stream`; raises `reader.UnreadableFile` when the file as a whole
-    is not sync records (then nothing is written)."""
+    is not sync records (then nothing is written). `bulk_load` (PostgreSQL; default: a file of
+    `BULK_LOAD_BYTES` or more) loads into an empty table in one transaction, building the records'
+    secondary indexes and checking their foreign keys once at the end (`fastpath.bulk_loading`)."""
+    if bulk_load is None:
+        bulk_load = _size(stream) >= BULK_LOAD_BYTES
     layout, items = read_records(stream)
-    run = ImportRun.objects.create(
-        source_name=source_name[:255], source_system=source_system, user=user, started_at=timezone.now()
-    )
+    if run is None:  # a run queued from a page (exchange/imports.py) comes with its row
+        run = ImportRun.objects.create(
+            source_name=source_name[:255], source_system=source_system, user=user, started_at=timezone.now()
+        )
     importer = _Importer(
         run=run,
         source_system=source_system,
@@ -156,12 +160,20 @@ def import_sync_file(
         now=now or timezone.now(),
     )
     importer.summary.layout = layout
-    for position, obj in items:
-        importer.feed(position, obj)
-        if progress is not None:
-            progress(1)
-    importer.flush()
+    bulk = bulk_load and fastpath.enabled() and fastpath.table_is_empty()
+    with fastpath.bulk_loading() if bulk else contextlib.nullcontext():
+        for position, obj in items:
+            importer.feed(position, obj)
+            if progress is not None:
+                progress(1)
+        importer.flush()
     summary = importer.summary
+    if summary.added or summary.updated:
+        # Bulk writes bypass the records' per-change hook: the index's rollups are recomputed once
+        # and the kept counts of closed periods dropped.
+        records_mark_imported_from_portal()  # DOSSIER_SYNC: what came from the portal is on it
+        rollups_rebuild()
+        forget_snapshots()
     ImportRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(),
         added=summary.added,
@@ -174,8 +186,14 @@ def import_sync_file(
     return summary
 
 
-def _canonical(item: Any) -> str:
-    return json.dumps(item, sort_keys=True, ensure_ascii=False)
+def _size(stream: IO[bytes]) -> int:
+    try:
+        return os.fstat(stream.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
+_canonical = fastpath.canonical
 
 
 class _Importer:
@@ -192,9 +210,11 @@ class _Importer:
         self.run, self.source_system, self.create_missing = run, source_system, create_missing
         self.batch_size, self.on_reject, self.now = batch_size, on_reject, now
         self.summary = ImportSummary()
-        self.pending: dict[str, tuple[ParsedRecord, Record]] = {}
+        self.pending: dict[str, tuple[ParsedRecord, fastpath.Row]] = {}
+        self.copier = fastpath.RecordCopier(now) if fastpath.enabled() else None
         self.agencies: dict[str, Agency | None] = {}
         self.procedures: dict[str, Procedure | None] = {}
+        self.rule_sets: dict[dt.date, str] = {}
 
     # --- one record ---
 
@@ -222,7 +242,9 @@ class _Importer:
         if self.on_reject is not None:
             self.on_reject(reject, obj)
 
-    def _build(self, parsed: ParsedRecord) -> Record | Reject:
+    def _build(self, parsed: ParsedRecord) -> fastpath.Row | Reject:
+        """The Record columns the import sets (attnames), without a model instance (an import
+        builds millions)."""
         agency = self._agency(parsed)
         if isinstance(agency, Reject):
             return agency
@@ -230,27 +252,34 @@ class _Importer:
         if isinstance(procedure, Reject):
             return procedure
         values = parsed.values
-        received_or_submitted = timezone.localtime(values["received_at"] or values["submitted_at"]).date()
-        try:
-            rule_set = rules_at(received_or_submitted).code
-        except NoRuleSet:
-            rule_set = ""
-        record = Record(
-            code=parsed.code,
-            procedure=procedure,
-            agency=agency,
-            receiving_agency=agency,
-            unit_id=agency.unit_id,
-            receiving_unit_id=agency.unit_id,
-            rule_set=rule_set,
-            source_system=self.source_system,
-            imported_at=self.now,
+        rule_set = self._rule_set(timezone.localtime(values["received_at"] or values["submitted_at"]).date())
+        row: fastpath.Row = {
+            "code": parsed.code,
+            "procedure_id": procedure.pk,
+            "agency_id": agency.pk,
+            "receiving_agency_id": agency.pk,
+            "unit_id": agency.unit_id,
+            "receiving_unit_id": agency.unit_id,
+            "rule_set": rule_set,
+            "source_system": self.source_system,
+            "imported_at": self.now,
             **values,
-        )
-        record.search_text = record_search_text(record)
-        record.extra = mapping.source_extra(parsed, record)
-        self.summary.unknown_fields.update(parsed.unknown.keys())
-        return record
+        }
+        # What the mapping and the search text read of a record, without building one.
+        view = cast(Record, SimpleNamespace(**row, procedure=procedure, agency=agency))
+        row["search_text"] = record_search_text(view)
+        row["extra"] = mapping.source_extra(parsed, view)
+        if parsed.unknown:
+            self.summary.unknown_fields.update(parsed.unknown.keys())
+        return row
+
+    def _rule_set(self, day: dt.date) -> str:
+        if day not in self.rule_sets:
+            try:
+                self.rule_sets[day] = rules_at(day).code
+            except NoRuleSet:
+                self.rule_sets[day] = ""
+        return self.rule_sets[day]
 
     def _agency(self, parsed: ParsedRecord) -> Agency | Reject:
         code = parsed.agency_code
@@ -348,7 +377,56 @@ class _Importer:
         self.summary.updated += counts["updated"]
         self.summary.unchanged += counts["unchanged"]
 
-    def _write(self, batch: list[tuple[ParsedRecord, Record]], rejects: list[Reject]) -> Counter[str]:
+    def _write(self, batch: list[tuple[ParsedRecord, fastpath.Row]], rejects: list[Reject]) -> Counter[str]:
+        if self.copier is None:
+            return self._write_orm(batch, rejects)
+        return self._write_copy(batch, rejects, self.copier)
+
+    def _write_copy(
+        self,
+        batch: list[tuple[ParsedRecord, fastpath.Row]],
+        rejects: list[Reject],
+        copier: fastpath.RecordCopier,
+    ) -> Counter[str]:
+        """New records and unchanged ones as plain rows; the rest through `_write_orm`."""
+        counts: Counter[str] = Counter()
+        existing = fastpath.existing([parsed.code for parsed, _ in batch], IMPORT_FIELDS)
+        new = [(parsed, row) for parsed, row in batch if parsed.code not in existing]
+        others = [(parsed, row) for parsed, row in batch if parsed.code in existing]
+        if others:
+            history = fastpath.history_of(
+                [existing[p.code][0] for p, _ in others if existing[p.code][1]],
+                mapping.SYNC_HISTORY,
+                _canonical,
+            )
+            rest = []
+            for parsed, row in others:
+                pk, source_system, *old = existing[parsed.code]
+                seen = history.get(pk, set())
+                if (
+                    source_system
+                    and old == [row[f] for f in IMPORT_FIELDS]
+                    and all(_canonical(h.item) in seen for h in parsed.history)
+                ):
+                    counts["unchanged"] += 1
+                else:
+                    rest.append((parsed, row))
+            if rest:
+                counts.update(self._write_orm(rest, rejects))
+        if new:
+            ids = copier.reserve_ids(len(new))
+            copier.copy_records([(pk, row) for pk, (_, row) in zip(ids, new, strict=True)])
+            events: list[tuple[Any, ...]] = []
+            for pk, (parsed, _) in zip(ids, new, strict=True):
+                events.extend(self._history_events(pk, parsed.history, ""))
+            copier.copy_events(events)
+            counts["added"] += len(new)
+        return counts
+
+    def _write_orm(
+        self, rows: list[tuple[ParsedRecord, fastpath.Row]], rejects: list[Reject]
+    ) -> Counter[str]:
+        batch = [(parsed, Record(**row)) for parsed, row in rows]
         counts: Counter[str] = Counter()
         existing = {
             r.code: r
@@ -394,7 +472,7 @@ class _Importer:
                     setattr(old, name, getattr(record, name))
                 old.imported_at, old.version = self.now, old.version + 1
                 changed.append(old)
-                events.extend(self._history_events(old, added_items, from_state))
+                events.extend(self._history_events(old.pk, added_items, from_state))
                 events.append(
                     (
                         old.pk,
@@ -418,7 +496,7 @@ class _Importer:
         if new:
             insert_rows(Record, [record for _, record in new], with_ids=True)
             for parsed, record in new:
-                events.extend(self._history_events(record, parsed.history, ""))
+                events.extend(self._history_events(record.pk, parsed.history, ""))
             counts["added"] += len(new)
         if changed:
             Record.objects.bulk_update(changed, [*IMPORT_FIELDS, "imported_at", "version"])
@@ -426,14 +504,14 @@ class _Importer:
         return counts
 
     def _history_events(
-        self, record: Record, items: list[mapping.HistoryItem], from_state: str
+        self, record_id: int, items: list[mapping.HistoryItem], from_state: str
     ) -> list[tuple[Any, ...]]:
         """Rows of `EVENT_COLUMNS`: the source's history, actor none (the person is in the item)."""
         out = []
         for item in items:
             out.append(
                 (
-                    record.pk,
+                    record_id,
                     item.at,
                     None,
                     mapping.SYNC_HISTORY,

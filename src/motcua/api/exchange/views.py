@@ -1,10 +1,14 @@
-"""POST /api/v1/exchange/dvcqg/import: a sync file in (multipart field `file`, or the raw body),
-the import summary out. Runs in the request for now; large files will go to a background task."""
+"""POST /api/v1/exchange/dvcqg/import: a sync file in (multipart field `file`, or the raw body);
+the import is queued for a worker (exchange/imports.py) and the answer, at once, is 202 with the
+run and its status address, `GET /api/v1/exchange/dvcqg/import/<id>`, which gives the summary
+once the run is done. A failed run, or one whose worker died, is restarted by POST …/restart."""
 
 from __future__ import annotations
 
 from typing import IO, Any
 
+from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -15,7 +19,8 @@ from rest_framework.views import APIView
 from motcua.accounts.models import Role, User
 from motcua.api.problems import problem
 from motcua.exchange.dvcqg.reader import UnreadableFile
-from motcua.exchange.importer import DEFAULT_BATCH, import_sync_file
+from motcua.exchange.imports import NotRestartable, import_enqueue, import_restart
+from motcua.exchange.models import ImportRun
 
 RAW_TYPES = ("application/json", "application/x-ndjson", "application/jsonl", "application/octet-stream")
 
@@ -35,13 +40,89 @@ class _RawBody:
         return {}
 
 
+RUN_SCHEMA = inline_serializer(
+    "DvcqgImportRun",
+    {
+        "id": serializers.IntegerField(),
+        "status": serializers.ChoiceField(choices=ImportRun.Status.choices),
+        "status_url": serializers.CharField(),
+        "source_name": serializers.CharField(),
+        "file_sha256": serializers.CharField(),
+        "file_size": serializers.IntegerField(allow_null=True),
+        "started_at": serializers.DateTimeField(),
+        "finished_at": serializers.DateTimeField(allow_null=True),
+        "attempts": serializers.IntegerField(),
+        "processed": serializers.IntegerField(),
+        "added": serializers.IntegerField(),
+        "updated": serializers.IntegerField(),
+        "unchanged": serializers.IntegerField(),
+        "rejected": serializers.IntegerField(),
+        "rejects": serializers.ListField(child=serializers.DictField()),
+        "unknown_fields": serializers.DictField(),
+        "error": serializers.CharField(),
+    },
+)
+
+
+def _local(value: Any) -> str | None:
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def run_body(request: Request, run: ImportRun) -> dict[str, Any]:
+    current = run.current_status
+    done = current == ImportRun.Status.DONE
+    return {
+        "id": run.pk,
+        "status": current,
+        "status_url": request.build_absolute_uri(reverse("api-exchange:dvcqg-import-run", args=[run.pk])),
+        "source_name": run.source_name,
+        "file_sha256": run.file_sha256,
+        "file_size": run.file_size,
+        "started_at": _local(run.started_at),
+        "finished_at": _local(run.finished_at),
+        "attempts": run.attempts,
+        "processed": run.processed,
+        # Counts of a run not yet done are those of no import at all: say so by zeros, as stored.
+        "added": run.added if done else 0,
+        "updated": run.updated if done else 0,
+        "unchanged": run.unchanged if done else 0,
+        "rejected": run.rejected if done else 0,
+        "rejects": run.sample_rejects if done else [],
+        "unknown_fields": run.unknown_fields if done else {},
+        "error": run.error,
+    }
+
+
+def _accepted(request: Request, run: ImportRun) -> Response:
+    body = run_body(request, run)
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]})
+
+
+def _run_or_none(pk: int) -> ImportRun | None:
+    return ImportRun.objects.filter(pk=pk).first()
+
+
+def _run_not_found(pk: int) -> Response:
+    return problem(
+        status_code=status.HTTP_404_NOT_FOUND,
+        code="import-run-not-found",
+        title="Không tìm thấy lượt nhập",
+        detail=f"Không có lượt nhập số {pk}.",
+    )
+
+
+def _check_may_import(user: User) -> None:
+    if not may_import(user):
+        raise exceptions.PermissionDenied("Chỉ quản trị cấp tỉnh được nhập hồ sơ đồng bộ.")
+
+
 class DvcqgImport(APIView):
     def get_parsers(self) -> list[Any]:
         return [MultiPartParser(), *(_RawBody(t) for t in RAW_TYPES)]
 
     @extend_schema(
         tags=["Trao đổi dữ liệu"],
-        summary="Nhập hồ sơ đồng bộ DVCQG (mảng JSON hoặc JSON Lines)",
+        summary="Nhập hồ sơ đồng bộ DVCQG (mảng JSON hoặc JSON Lines): đưa vào hàng chờ nhập",
         parameters=[OpenApiParameter("create_missing", bool, description="Tạo thủ tục/cơ quan chưa có")],
         request={
             "multipart/form-data": {
@@ -51,23 +132,13 @@ class DvcqgImport(APIView):
             "application/json": {"type": "array", "items": {"type": "object"}},
         },
         responses={
-            200: inline_serializer(
-                "DvcqgImportSummary",
-                {
-                    "added": serializers.IntegerField(),
-                    "updated": serializers.IntegerField(),
-                    "unchanged": serializers.IntegerField(),
-                    "rejected": serializers.IntegerField(),
-                    "rejects": serializers.ListField(child=serializers.DictField()),
-                },
-            ),
+            202: RUN_SCHEMA,
             400: OpenApiResponse(description="Tệp không đọc được (problem details)"),
             403: OpenApiResponse(description="Không có quyền nhập"),
         },
     )
     def post(self, request: Request) -> Response:
-        if not may_import(request.user):
-            raise exceptions.PermissionDenied("Chỉ quản trị cấp tỉnh được nhập hồ sơ đồng bộ.")
+        _check_may_import(request.user)
         if request.content_type.startswith("multipart/"):
             upload = request.FILES.get("file")
             if upload is None:
@@ -81,11 +152,10 @@ class DvcqgImport(APIView):
         else:
             stream, name = request._request, "request-body"
         try:
-            summary = import_sync_file(
+            run = import_enqueue(
                 stream=stream,
                 source_name=name,
                 create_missing=request.query_params.get("create_missing") in ("1", "true"),
-                batch_size=DEFAULT_BATCH,
                 user=request.user,
             )
         except UnreadableFile as error:
@@ -95,4 +165,47 @@ class DvcqgImport(APIView):
                 title="Tệp không đọc được",
                 detail=str(error),
             )
-        return Response(summary.as_dict())
+        return _accepted(request, run)
+
+
+class DvcqgImportRun(APIView):
+    @extend_schema(
+        tags=["Trao đổi dữ liệu"],
+        summary="Tình trạng một lượt nhập hồ sơ đồng bộ (đang chờ, đang nhập, xong, không thành công)",
+        responses={200: RUN_SCHEMA, 404: OpenApiResponse(description="Không có lượt nhập này")},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        _check_may_import(request.user)
+        run = _run_or_none(pk)
+        if run is None:
+            return _run_not_found(pk)
+        return Response(run_body(request, run))
+
+
+class DvcqgImportRestart(APIView):
+    @extend_schema(
+        tags=["Trao đổi dữ liệu"],
+        summary="Chạy lại một lượt nhập không thành công, hoặc bị dừng giữa chừng",
+        request=None,
+        responses={
+            202: RUN_SCHEMA,
+            404: OpenApiResponse(description="Không có lượt nhập này"),
+            409: OpenApiResponse(description="Lượt nhập đã xong, đang chờ, hoặc vẫn đang chạy"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        _check_may_import(request.user)
+        run = _run_or_none(pk)
+        if run is None:
+            return _run_not_found(pk)
+        try:
+            run = import_restart(run=run)
+        except NotRestartable as error:
+            return problem(
+                status_code=status.HTTP_409_CONFLICT,
+                code="import-not-restartable",
+                title="Không chạy lại được lượt nhập này",
+                detail=str(error),
+                run_status=run.status,
+            )
+        return _accepted(request, run)

@@ -1,5 +1,7 @@
 """Stream sync records out of a file of any size: a JSON array (parsed incrementally by ijson)
-or JSON Lines, told apart by the first non-space byte. Never holds more than one record."""
+or JSON Lines (each line by orjson, the standard parser when orjson refuses it: lone surrogates,
+NaN, huge integers, and the messages of a bad line), told apart by the first non-space byte.
+Never holds more than one record."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 import ijson
+import orjson
 
 from .mapping import Reject
 
@@ -126,6 +129,14 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
             )
             continue
         if not line.strip():
+            continue
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            pass  # not plain JSON to orjson: the standard parser decides, and says why
+        else:
+            read_one = True
+            yield number, obj
             continue
         try:
             obj = json.loads(line.decode("utf-8"))

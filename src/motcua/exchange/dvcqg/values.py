@@ -5,6 +5,7 @@ Parsers raise `BadValue` with a Vietnamese reason; the mapping adds the field an
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,18 +33,20 @@ def parse_datetime(value: Any) -> dt.datetime | None:
     """'20260315143000' → 15/03/2026 14:30:00 in Asia/Ho_Chi_Minh; '' or None → None."""
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or len(value) != 14 or not value.isascii() or not value.isdigit():
+    if not isinstance(value, str):
+        raise BadValue(f"“{_show(value)}” không đúng dạng yyyyMMddHHmmss (14 chữ số, giờ địa phương).")
+    return _parse_datetime(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_datetime(value: str) -> dt.datetime:
+    # Cached: a record repeats its own times in its history, and an import parses millions.
+    if len(value) != 14 or not value.isascii() or not value.isdigit():
         raise BadValue(f"“{_show(value)}” không đúng dạng yyyyMMddHHmmss (14 chữ số, giờ địa phương).")
     try:
-        return dt.datetime(
-            int(value[0:4]),
-            int(value[4:6]),
-            int(value[6:8]),
-            int(value[8:10]),
-            int(value[10:12]),
-            int(value[12:14]),
-            tzinfo=LOCAL_TZ,
-        )
+        if value[8:10] > "23":  # fromisoformat would read 24:00 as the next day
+            raise ValueError
+        return dt.datetime.fromisoformat(f"{value[:8]}T{value[8:]}").replace(tzinfo=LOCAL_TZ)
     except ValueError:
         raise BadValue(f"“{value}” không phải một thời điểm có thật.") from None
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from types import TracebackType
 from typing import IO, Any
+
+import orjson
 
 FORMATS = ("json", "jsonl")
 
 
 def dumps(obj: dict[str, Any]) -> str:
-    # UTF-8 text as it is (no \\u escapes): the files are read by people as well.
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    # UTF-8 text as it is (no \\u escapes: the files are read by people as well), compact, as
+    # json.dumps(ensure_ascii=False, separators=(",", ":")) writes it, several times faster.
+    return orjson.dumps(obj).decode()
 
 
 class SyncWriter:

@@ -1,0 +1,328 @@
+"""The export on PostgreSQL, set-based: one query builds each sync record's JSON text in the
+server's C code and COPY streams the lines out; Python only copies bytes to the file. It writes
+what `dvcqg.mapping.record_to_sync` + `SyncWriter` write, byte for byte (tests/exchange/
+test_export_sql.py compares both): the field lists, their order and the codes come from the
+mapping, only the SQL spelling of each rule lives here."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+from typing import IO
+
+import orjson
+from django.db import connection, transaction
+
+from motcua.catalog.models import Field, Procedure
+from motcua.records.lifecycle import Action, State
+from motcua.records.models import Record, RecordAttachment, RecordEvent
+from motcua.units.models import Agency
+
+from .dvcqg import mapping as m
+
+# Compact JSON text of any jsonb value with object keys in the order `mapping._in_order` writes:
+# `first` as given, then the others by code point (COLLATE "C"); `first` applies to the items of
+# a list, not to nested objects. jsonb keeps its own key order (length first), hence the rebuild.
+_ORDERED_FN = """
+CREATE OR REPLACE FUNCTION pg_temp.motcua_json(v jsonb, first text[]) RETURNS text
+LANGUAGE sql IMMUTABLE AS $f$
+SELECT CASE jsonb_typeof(v)
+  WHEN 'object' THEN '{' || coalesce((
+    SELECT string_agg(to_json(k)::text || ':' || CASE WHEN jsonb_typeof(x) IN ('object', 'array')
+      THEN pg_temp.motcua_json(x, '{}') ELSE x::text END, ','
+      ORDER BY array_position(first, k), k COLLATE "C")
+    FROM jsonb_each(v) AS e(k, x)), '') || '}'
+  WHEN 'array' THEN '[' || coalesce((
+    SELECT string_agg(CASE WHEN jsonb_typeof(x) IN ('object', 'array')
+      THEN pg_temp.motcua_json(x, first) ELSE x::text END, ',' ORDER BY n)
+    FROM jsonb_array_elements(v) WITH ORDINALITY AS a(x, n)), '') || ']'
+  ELSE v::text END
+$f$
+"""
+
+
+def _j(expr: str, first: str = "'{}'") -> str:
+    """The ordered JSON text of a jsonb expression; a scalar without a function call."""
+    return (
+        f"(CASE WHEN jsonb_typeof({expr}) IN ('object', 'array') "
+        f"THEN pg_temp.motcua_json({expr}, {first}) ELSE ({expr})::text END)"
+    )
+
+
+def _s(expr: str) -> str:
+    """A text column as a JSON string."""
+    return f"coalesce(to_json(({expr})::text)::text, 'null')"
+
+
+def _t(expr: str) -> str:
+    """`values.format_datetime` as a JSON string: local yyyyMMddHHmmss, '' for none."""
+    return f"""('"' || coalesce(to_char(({expr}) AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYYMMDDHH24MISS'), '') || '"')"""
+
+
+def _flag(expr: str) -> str:
+    return f"""(CASE WHEN {expr} THEN '"1"' ELSE '"0"' END)"""
+
+
+def _obj(pairs: list[tuple[str, str]]) -> str:
+    """A JSON object text from (key, JSON text expression) pairs, in that order."""
+    parts = [
+        f"'{'{' if i == 0 else ','}{orjson.dumps(k).decode()}:' || {v}" for i, (k, v) in enumerate(pairs)
+    ]
+    return "(" + " || ".join(parts) + " || '}')"
+
+
+def _item(expr: str, name: str) -> str:
+    """The ordered JSON text of one item of list `name`: its known keys inline (no function call,
+    no subquery, the common case), the others after them by code point."""
+    keys = m.ITEM_FIELDS[name]
+    known = " || ".join(
+        f"(CASE WHEN {expr} ? '{k}' THEN ',\"{k}\":' || {_j(f"{expr} -> '{k}'")} ELSE '' END)" for k in keys
+    )
+    rest = f"({expr} - {_first(name)})"
+    others = f"""(CASE WHEN {rest} = '{{}}'::jsonb THEN '' ELSE coalesce((SELECT string_agg(',' || to_json(k)::text
+      || ':' || {_j("x")}, '' ORDER BY k COLLATE "C") FROM jsonb_each({rest}) AS o(k, x)), '') END)"""
+    return f"(CASE WHEN jsonb_typeof({expr}) = 'object' THEN '{{' || substr({known} || {others}, 2) || '}}' ELSE {_j(expr, _first(name))} END)"
+
+
+def _list(expr: str, name: str) -> str:
+    """The ordered JSON text of list `name` kept as it came (jsonb)."""
+    return f"""(CASE WHEN jsonb_typeof({expr}) = 'array' THEN '[' || coalesce((SELECT string_agg({_item("x", name)}, ','
+      ORDER BY n) FROM jsonb_array_elements({expr}) WITH ORDINALITY AS a(x, n)), '') || ']' ELSE {_j(expr, _first(name))} END)"""
+
+
+def _first(name: str) -> str:
+    return "ARRAY[" + ",".join(f"'{k}'" for k in m.ITEM_FIELDS[name]) + "]::text[]"
+
+
+_PERSON = """(CASE WHEN {e}.actor_id IS NOT NULL THEN coalesce(nullif({u}.full_name, ''), {u}.username)
+  WHEN {e}.action = %(close_unsupplemented)s THEN 'Hệ thống' ELSE r.applicant_name END)"""
+
+
+def _scalars() -> dict[str, str]:
+    refused = (
+        "(CASE WHEN r.approved IS FALSE THEN coalesce(r.finished_at, r.ended_at) "
+        "WHEN r.state = ANY(%(refusal)s) THEN r.ended_at END)"
+    )
+    return {
+        "MaHoSo": _s("r.code"),
+        "MaTTHC": _s(
+            "p.code || CASE WHEN p.local_code_suffix <> '' THEN '.' || p.local_code_suffix ELSE '' END"
+        ),
+        "TenTTHC": _s("p.name"),
+        "MaLinhVuc": _s("f.code"),
+        "TenLinhVuc": _s("f.name"),
+        "KenhThucHien": _s("r.channel"),
+        "ChuHoSo": _s("r.applicant_name"),
+        "SoGiayToChuHoSo": _s("r.applicant_id_number"),
+        "SoDienThoai": _s("r.applicant_phone"),
+        "Email": _s("r.applicant_email"),
+        "LoaiDoiTuong": _s("r.applicant_kind"),
+        "MaDoiTuong": "'\"\"'",
+        "TrichYeuHoSo": _s("r.summary"),
+        "NgayNopHoSo": _t("r.submitted_at"),
+        "NgayTiepNhan": _t("r.received_at"),
+        "NgayHenTra": _t("r.due_at"),
+        "NgayKetThucXuLy": _t("r.finished_at"),
+        "NgayTra": _t("r.returned_at"),
+        "NgayTuChoi": _t(refused),
+        "TrangThaiHoSo": _s("%(codes)s::jsonb ->> r.state"),
+        "HinhThuc": "'\"0\"'",
+        "DonViXuLy": _s("%(agency_name)s::text"),
+        "NoiNopHoSo": f"""(CASE WHEN r.submitted_on_national_portal THEN '"{m.NATIONAL_PORTAL}"' ELSE '"1"' END)""",
+        "TaiKhoanDuocXacThucVoiVNeID": _flag("r.vneid_verified"),
+        "DuocThanhToanTrucTuyen": _s("r.paid_online"),
+        "HoSoCoThanhPhanSoHoa": _flag("r.has_digitized_components"),
+    }
+
+
+def _history() -> str:
+    label = "coalesce(%(labels)s::jsonb ->> e.action, e.action)"
+    built = _obj(
+        [
+            ("MaHoSo", _s("r.code")),
+            ("NguoiXuLy", _s(_PERSON.format(e="e", u="u"))),
+            ("ChucDanh", "'\"\"'"),
+            ("PhongBanXuLy", "'\"\"'"),
+            ("ThoiDiemXuLy", _t("e.at")),
+            (
+                "NoiDungXuLy",
+                _s(f"CASE WHEN e.reason <> '' THEN {label} || ': ' || e.reason ELSE {label} END"),
+            ),
+            ("TrangThai", _s("%(codes)s::jsonb ->> e.to_state")),
+            ("NgayBatDau", _t("e.at")),
+            ("NgayKetThucTheoQuyDinh", _t("e.due_at")),
+        ]
+    )
+    item = f"(CASE WHEN e.action = %(sync_history)s THEN {_item('it', m.HISTORY_FIELD)} ELSE {built} END)"
+    return f"""'[' || coalesce((SELECT string_agg({item}, ',' ORDER BY e.at, e.id)
+      FROM {RecordEvent._meta.db_table} e LEFT JOIN {_user_table()} u ON u.id = e.actor_id
+      CROSS JOIN LATERAL (SELECT coalesce(e.detail -> 'item', '{{}}'::jsonb) AS it OFFSET 0) AS i
+      WHERE e.record_id = r.id AND e.action <> ALL(%(exchange)s)), '') || ']'"""
+
+
+def _supplements() -> str:
+    events = RecordEvent._meta.db_table
+    missing = (
+        "nullif(array_to_string(ARRAY(SELECT jsonb_array_elements_text(CASE WHEN "
+        "jsonb_typeof(q.detail -> 'missing') = 'array' THEN q.detail -> 'missing' ELSE '[]' END)), '; '), '')"
+    )
+    item = _obj(
+        [
+            ("NguoiYeuCauBoSung", _s(_PERSON.format(e="q", u="u"))),
+            ("NoiDungBoSung", _s(f"coalesce({missing}, q.reason)")),
+            ("NgayBoSung", _t("q.at")),
+            ("NgayTiepNhanBoSung", _t("s.at")),
+            (
+                "TrangThaiBoSung",
+                f"""(CASE WHEN s.at IS NULL THEN '"{m.SUPPLEMENT_WAITING}"' ELSE '"{m.SUPPLEMENT_DONE}"' END)""",
+            ),
+            ("NgayHenTraTruoc", _t("q.due_at")),
+            ("NgayHenTraMoi", _t("s.due_at")),
+        ]
+    )
+    # A request is answered by the first receipt after it, unless another request came between.
+    return f"""'[' || coalesce((SELECT string_agg({item}, ',' ORDER BY q.at, q.id)
+      FROM {events} q LEFT JOIN {_user_table()} u ON u.id = q.actor_id
+      LEFT JOIN LATERAL (SELECT s.at, s.due_at FROM {events} s
+        WHERE s.record_id = r.id AND s.action = %(received)s AND (s.at, s.id) > (q.at, q.id)
+          AND NOT EXISTS (SELECT 1 FROM {events} q2 WHERE q2.record_id = r.id
+            AND q2.action = %(requested)s AND (q2.at, q2.id) > (q.at, q.id) AND (q2.at, q2.id) < (s.at, s.id))
+        ORDER BY s.at, s.id LIMIT 1) s ON true
+      WHERE q.record_id = r.id AND q.action = %(requested)s), '') || ']'"""
+
+
+def _documents() -> str:
+    item = _obj(
+        [
+            ("TepDinhKemId", _s("a.sha256")),
+            ("TenTepDinhKem", _s("a.name")),
+            ("MaThanhPhanHoSo", _s("coalesce(a.component_id::text, '')")),
+            ("DuongDanTaiTepTin", "'\"\"'"),
+            ("DuocSoHoa", _flag("r.channel <> '2'")),  # paper at the counter is scanned
+            ("DuocTaiSuDung", "'\"0\"'"),
+            ("DuocLayTuKhoDMQG", "'\"0\"'"),
+            ("MaKetQuaThayThe", "'\"\"'"),
+            ("IsDeleted", "'\"0\"'"),
+        ]
+    )
+    return f"""'[' || coalesce((SELECT string_agg({item}, ',' ORDER BY a.uploaded_at, a.id)
+      FROM {RecordAttachment._meta.db_table} a WHERE a.record_id = r.id), '') || ']'"""
+
+
+def _derived_lists() -> dict[str, str]:
+    number = "r.applicant_id_number"
+    identity = _obj(
+        [
+            ("LoaiDinhDanh", f"""(CASE WHEN length({number}) = 12 THEN '"1"' ELSE '"2"' END)"""),
+            ("SoDinhDanh", _s(number)),
+        ]
+    )
+    fee = _obj(
+        [
+            ("TenPhiLePhi", _s("'Phí, lệ phí'")),
+            ("MaPhiLePhi", "'\"\"'"),
+            ("HinhThucThu", "'\"\"'"),
+            ("Gia", _s("r.fees_total_vnd")),
+            ("LoaiPhiLePhi", "'\"\"'"),
+        ]
+    )
+    return {
+        "DinhDanhCHS": f"(CASE WHEN {number} ~ '^[0-9]+$' AND length({number}) IN (12, 9) THEN '[' || {identity} || ']' ELSE '[]' END)",
+        "DSKetNoiCSDL": f"""(CASE WHEN r.used_population_db THEN '[{{"MaCSDL":"{m.POPULATION_DB_WRITTEN}"}}]' ELSE '[]' END)""",
+        "TaiLieuNop": _documents(),
+        "DanhSachLePhi": f"(CASE WHEN coalesce(r.fees_total_vnd, 0) <> 0 THEN '[' || {fee} || ']' ELSE '[]' END)",
+        "DanhSachGiayToKetQua": "'[]'",
+        "DanhSachHoSoBoSung": _supplements(),
+    }
+
+
+def _user_table() -> str:
+    return RecordEvent._meta.get_field("actor").related_model._meta.db_table  # type: ignore[union-attr]
+
+
+def _line_sql() -> str:
+    scalars, derived = _scalars(), _derived_lists()
+    pairs = []
+    for name in m.SCALAR_FIELDS:
+        verbatim = f"xv -> '{name}'"
+        pairs.append(
+            (
+                name,
+                f"(CASE WHEN xv ? '{name}' THEN {_j(verbatim)} ELSE {scalars[name]} END)",
+            )
+        )
+    for name in m.LIST_FIELDS:
+        kept = f"xl -> '{name}'"
+        pairs.append(
+            (
+                name,
+                f"(CASE WHEN xl ? '{name}' THEN {_list(kept, name)} ELSE {derived[name]} END)",
+            )
+        )
+    pairs.append((m.HISTORY_FIELD, _history()))
+    unknown = f"""coalesce((SELECT string_agg(',' || to_json(k)::text || ':' || {_j("x")}, '' ORDER BY k COLLATE "C")
+      FROM jsonb_each(CASE WHEN jsonb_typeof(xu) = 'object' THEN xu END) AS u(k, x)), '')"""
+    body = _obj(pairs)
+    return f"(left({body}, -1) || {unknown} || '}}')"
+
+
+def export_records_sql(
+    *, agency: Agency, start: dt.datetime, end: dt.datetime, out: IO[str], fmt: str
+) -> int:
+    """Write the agency's records received in [start, end) (or submitted, if never received), ordered
+    by code, as `SyncWriter` would; returns how many."""
+    params = {
+        "agency": agency.pk,
+        "agency_name": agency.name,
+        "start": start,
+        "end": end,
+        "codes": orjson.dumps({s.value: str(s.national_code) for s in State}).decode(),
+        "labels": orjson.dumps({a.value: str(a.label) for a in Action}).decode(),
+        "refusal": [str(s) for s in m._REFUSAL_STATES],
+        "exchange": sorted(m.EXCHANGE_ACTIONS),
+        "sync_history": m.SYNC_HISTORY,
+        "close_unsupplemented": Action.CLOSE_UNSUPPLEMENTED.value,
+        "requested": Action.REQUEST_SUPPLEMENT.value,
+        "received": Action.SUPPLEMENT_RECEIVED.value,
+    }
+    # The parts of `extra` taken apart once per record (OFFSET 0: not flattened into each use).
+    query = f"""SELECT {_line_sql()} FROM {Record._meta.db_table} r
+      CROSS JOIN LATERAL (SELECT r.extra -> 'verbatim' AS xv, r.extra -> 'lists' AS xl,
+        r.extra -> 'unknown' AS xu OFFSET 0) AS x
+      JOIN {Procedure._meta.db_table} p ON p.id = r.procedure_id
+      JOIN {Field._meta.db_table} f ON f.id = p.field_id
+      WHERE r.agency_id = %(agency)s AND (r.received_at >= %(start)s AND r.received_at < %(end)s
+        OR r.received_at IS NULL AND r.submitted_at >= %(start)s AND r.submitted_at < %(end)s)
+      ORDER BY r.code"""
+    count = 0
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL check_function_bodies = off")  # the function calls itself
+        cursor.execute(_ORDERED_FN)
+        raw = cursor.cursor  # psycopg 3
+        # CSV with a quote and a delimiter no JSON text holds raw: each line comes out as it is
+        # (the text format would double every backslash).
+        sql = raw.mogrify(query, params)
+        copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+        if fmt == "json":
+            out.write("[")
+        pending, started = "", False
+        with raw.copy(copy_sql) as copy:
+            for block in copy:
+                text = decoder.decode(bytes(block))
+                if not text:
+                    continue
+                n = text.count("\n")
+                if fmt == "jsonl":
+                    out.write(text)
+                else:
+                    # "[", "\n" before the first record, ",\n" between records, "\n]\n" at the end.
+                    text = (pending or ("" if started else "\n")) + text.replace("\n", ",\n")
+                    started = True
+                    pending = ",\n" if text.endswith(",\n") else ""
+                    out.write(text[: -len(pending)] if pending else text)
+                count += n
+        out.write(decoder.decode(b"", final=True))
+        if fmt == "json":
+            out.write("\n]\n")
+    return count

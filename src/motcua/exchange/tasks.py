@@ -1,0 +1,27 @@
+"""Background tasks of the exchange (Django Tasks; run by `motcua worker`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.tasks import task
+from django.utils import timezone
+
+QUEUE = "exchange"
+
+
+@task(queue_name=QUEUE)
+def deliver(delivery_id: int) -> str:
+    """Deliver one outbox row, if it is still due and nobody holds it (a duplicate task is a no-op)."""
+    from .delivery import deliver_one
+
+    result = deliver_one(delivery_id=delivery_id)
+    return str(result) if result is not None else "skipped"
+
+
+def schedule_delivery(delivery_id: int, at: dt.datetime | None = None) -> None:
+    """Enqueue the delivery task (call after commit: the row must be visible to the worker)."""
+    if at is not None and at > timezone.now():
+        deliver.using(run_after=at).enqueue(delivery_id=delivery_id)
+    else:
+        deliver.enqueue(delivery_id=delivery_id)

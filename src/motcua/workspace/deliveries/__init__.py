@@ -1,0 +1,1 @@
+"""Staff pages about deliveries to connected systems: failed ones, and resending them."""

@@ -1,0 +1,1 @@
+from tests.records.conftest import _fast_password_hashing, applicant, procedure, province, van_hung  # noqa: F401
