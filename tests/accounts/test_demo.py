@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 from rest_framework.authtoken.models import Token
 
-from motcua.accounts.demo import API_ACCOUNT, DEMO_PASSWORD, DEMO_STAFF, build_demo
+from motcua.accounts.demo import API_ACCOUNT, DEMO_PASSWORD, DEMO_STAFF, PORTAL_ACCOUNT, build_demo
 from motcua.accounts.models import RoleGrant, User
 from motcua.accounts.permissions import Permission
 from motcua.accounts.scope import can
@@ -38,3 +38,13 @@ def test_api_token_command_prints_the_same_token_until_renewed(db, capsys):
     assert capsys.readouterr().out.strip() == first == Token.objects.get(user=user).key
     call_command("api_token", API_ACCOUNT, "--renew")
     assert capsys.readouterr().out.strip() != first
+
+
+def test_only_the_portal_account_may_deliver_online_dossiers(db):
+    list(units_demo())
+    list(build_demo())
+    list(build_demo())
+    portal = User.objects.get(username=PORTAL_ACCOUNT)
+    assert portal.has_perm("records.deliver_online_dossiers")
+    assert Token.objects.filter(user=portal).count() == 1
+    assert not User.objects.get(username=API_ACCOUNT).has_perm("records.deliver_online_dossiers")

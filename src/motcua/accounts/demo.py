@@ -19,6 +19,9 @@ from .services import api_token_issue
 
 DEMO_PASSWORD = "demo-KhanhHoa-2025"
 API_ACCOUNT = "hethong.api"
+# The national portal routes online dossiers to the province through this account.
+PORTAL_ACCOUNT = "cong.dvcqg"
+PORTAL_PERMISSION = ("records", "deliver_online_dossiers")
 PROVINCE_ADMIN_GROUP = "Quản trị cấp tỉnh"
 # The province administrators edit these apps' reference data in the Django admin.
 PROVINCE_ADMIN_APPS = ("units", "catalog", "calendars")
@@ -45,6 +48,7 @@ DEMO_STAFF = [
     DemoStaff("kiemtra.tinh", "Đoàn Kiểm Tra", Role.INSPECTOR, f"{PROVINCE_CODE}"),
     # A connector of another system: reads the province, changes nothing.
     DemoStaff(API_ACCOUNT, "Hệ thống kết nối (demo)", Role.INSPECTOR, f"{PROVINCE_CODE}"),
+    DemoStaff(PORTAL_ACCOUNT, "Cổng Dịch vụ công quốc gia (demo)", Role.INSPECTOR, f"{PROVINCE_CODE}"),
 ]
 
 
@@ -83,5 +87,12 @@ def build_demo() -> Iterator[str]:
             if spec.role == Role.PROVINCE_ADMIN:
                 user.groups.add(group)
         token = api_token_issue(user=User.objects.get(username=API_ACCOUNT))
+        portal = User.objects.get(username=PORTAL_ACCOUNT)
+        app_label, codename = PORTAL_PERMISSION
+        portal.user_permissions.add(
+            ModelPermission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+        portal_token = api_token_issue(user=portal)
     yield f"Tài khoản cán bộ: {created} mới, {len(DEMO_STAFF) - created} đã có (mật khẩu demo: {DEMO_PASSWORD})."
     yield f"Tài khoản hệ thống {API_ACCOUNT}: Authorization: Token {token.key}"
+    yield f"Tài khoản Cổng DVCQG {PORTAL_ACCOUNT} (gửi hồ sơ trực tuyến): Authorization: Token {portal_token.key}"
