@@ -181,6 +181,29 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("MOTCUA_BEHIND_TLS_PROXY", False) else None
 )
 
+# E-mail to applicants (records.notify). The console by default, so the demo sends nothing out;
+# production sets an SMTP host.
+_SMTP_HOST = os.environ.get("MOTCUA_SMTP_HOST", "")
+MAILERS = {
+    "default": (
+        {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _SMTP_HOST,
+                "port": int(os.environ.get("MOTCUA_SMTP_PORT", "587")),
+                "use_tls": env_bool("MOTCUA_SMTP_TLS", True),
+                "username": os.environ.get("MOTCUA_SMTP_USER", ""),
+                "password": os.environ.get("MOTCUA_SMTP_PASSWORD", ""),
+            },
+        }
+        if _SMTP_HOST
+        else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("MOTCUA_EMAIL_FROM", "motcua@localhost")
+# SMS gateway plugin (records/notify/gateways); "log" writes the messages to the log.
+MOTCUA_SMS_GATEWAY = os.environ.get("MOTCUA_SMS_GATEWAY", "log")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
