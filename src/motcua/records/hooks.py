@@ -7,7 +7,9 @@ so whatever they write (the exchange outbox) commits or rolls back with the chan
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
 InTransaction = Callable[["Record", "RecordEvent"], None]
 
 _in_transaction: list[InTransaction] = []
+_suspended = contextvars.ContextVar("records_hooks_suspended", default=False)
 
 
 def register_in_transaction(callback: InTransaction) -> InTransaction:
@@ -25,6 +28,20 @@ def register_in_transaction(callback: InTransaction) -> InTransaction:
     return callback
 
 
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """For bulk writers that rebuild what the callbacks derive once, afterwards (the demo's year of
+    records: per-change index roll-ups would cost more than the records themselves). Nothing is
+    queued for other systems meanwhile."""
+    token = _suspended.set(True)
+    try:
+        yield
+    finally:
+        _suspended.reset(token)
+
+
 def run_in_transaction(record: Record, event: RecordEvent) -> None:
+    if _suspended.get():
+        return
     for callback in list(_in_transaction):
         callback(record, event)
