@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from motcua.metrics.periods import Period
 from motcua.metrics.scopes import Scope, members
@@ -51,6 +51,17 @@ def scope_records(scope: Scope, on: dt.date) -> QuerySet[Record]:
     if found.agency_id is not None:
         return Record.objects.filter(agency_id=found.agency_id)
     return Record.objects.filter(unit_id__in=found.unit_ids)
+
+
+def active_records(scope: Scope, period: Period) -> QuerySet[Record]:
+    """The scope's records open at some moment of the period: received before its end and not
+    ended before its start (both reports read their figures from these)."""
+    start, end = bounds(period)
+    return (
+        scope_records(scope, period.end)
+        .filter(received_at__isnull=False, received_at__lt=end)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
+    )
 
 
 def received_by(records: QuerySet[Record], moment: dt.datetime) -> QuerySet[Record]:

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from motcua.metrics import counting
@@ -25,6 +24,7 @@ from motcua.records.timeliness import Timeliness
 
 from .common import (
     LOCAL_TZ,
+    active_records,
     bounds,
     evidence_row,
     iso,
@@ -32,7 +32,6 @@ from .common import (
     rate,
     rate_text,
     scope_agency,
-    scope_records,
     scope_unit,
     standing,
 )
@@ -113,13 +112,7 @@ def inspection_report(
 ) -> dict[str, Any]:
     now = now or timezone.now()
     start, end = bounds(period)
-    active = list(
-        scope_records(scope, period.end)
-        .filter(received_at__isnull=False, received_at__lt=end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
-        .select_related("procedure")
-        .order_by("received_at", "pk")
-    )
+    active = list(active_records(scope, period).select_related("procedure").order_by("received_at", "pk"))
     received = [r for r in active if r.received_at >= start]
     resolved = [r for r in active if r.ended_at is not None and r.ended_at < end]
     pending = [r for r in active if r.ended_at is None or r.ended_at >= end]

@@ -12,7 +12,6 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from motcua.catalog.models import Offering, OnlineLevel
@@ -21,7 +20,7 @@ from motcua.metrics.scopes import Scope
 from motcua.records.models import Channel, Record
 from motcua.records.timeliness import Timeliness
 
-from .common import LOCAL_TZ, bounds, iso, scope_records, standing
+from .common import LOCAL_TZ, active_records, bounds, iso, standing
 
 REPORT_VERSION = 1
 
@@ -107,12 +106,7 @@ def periodic_report(
     check_form(form, scope)
     now = now or timezone.now()
     start, end = bounds(period)
-    active = list(
-        scope_records(scope, period.end)
-        .filter(received_at__isnull=False, received_at__lt=end)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start))
-        .select_related("procedure__field")
-    )
+    active = list(active_records(scope, period).select_related("procedure__field"))
     offerings = _online_levels(active)
     rows: dict[int, dict[str, Any]] = {}
     for record in active:
