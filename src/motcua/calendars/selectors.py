@@ -35,7 +35,8 @@ _built: dict[tuple[object, ...], Calendar] = {}
 # Inside `settings_pinned()` the stored settings are taken as fixed: no fingerprint query.
 _pinned: ContextVar[bool] = ContextVar("motcua_calendar_settings_pinned", default=False)
 # A unit's province never changes (a merger makes new units), so this may live for the process.
-_province_of_unit: dict[int, int | None] = {}
+# Keyed with the unit's parent too: ids rolled back and reused (tests) must not find another's.
+_province_of_unit: dict[tuple[int, int | None], int | None] = {}
 
 
 def province_of(unit: AdministrativeUnit | None) -> AdministrativeUnit | None:
@@ -47,10 +48,11 @@ def province_of(unit: AdministrativeUnit | None) -> AdministrativeUnit | None:
 def _province_id(unit: AdministrativeUnit | None) -> int | None:
     if unit is None:
         return None
-    if unit.pk not in _province_of_unit:
+    key = (unit.pk, unit.parent_id)
+    if key not in _province_of_unit:
         province = province_of(unit)
-        _province_of_unit[unit.pk] = province.pk if province is not None else None
-    return _province_of_unit[unit.pk]
+        _province_of_unit[key] = province.pk if province is not None else None
+    return _province_of_unit[key]
 
 
 @contextmanager

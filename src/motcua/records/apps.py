@@ -7,7 +7,11 @@ class RecordsConfig(AppConfig):
     verbose_name = _("Hồ sơ")
 
     def ready(self) -> None:
+        from motcua.calendars import hooks as calendar_hooks
+
         from . import hooks
         from .notify.dispatch import on_record_event
+        from .online_intake import recompute_open_clocks
 
         hooks.register_in_transaction(on_record_event)  # the applicant's SMS / e-mail, after commit
+        calendar_hooks.register_on_change(recompute_open_clocks)  # open online-intake deadlines

@@ -68,6 +68,9 @@ class RuleSet:
     # `online_confirm_within` of the receiving centre's working time. None: no such clock.
     online_alert_within: dt.timedelta | None = None
     online_confirm_within: dt.timedelta | None = None
+    # Whether an online dossier completed after the officer asked for changes (Mẫu 02 at intake)
+    # and sent in again starts a new alert / confirmation clock, as a new submission does.
+    online_resubmission_restarts_clock: bool = False
 
     def in_force_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
@@ -138,9 +141,15 @@ ND118_2025 = RuleSet(
         "record_code": "[V] Điều 28; format detail TT 03/2025 Điều 13 [S]",
         "forms": "[S] TT 03/2025/TT-VPCP, Mẫu 01–07",
         "online_intake": "[V] Điều 17.2: alert within 2 hours; confirm or ask for changes within 8 working hours",
+        "online_resubmission": (
+            "[U] Điều 17.2 sets the clock for each dossier received online and says nothing of a "
+            "resubmission; read as: the completed dossier is received online anew, so its clock "
+            "starts again from its arrival"
+        ),
     },
     online_alert_within=dt.timedelta(hours=2),
     online_confirm_within=dt.timedelta(hours=8),
+    online_resubmission_restarts_clock=True,
 )
 
 RULE_SETS: tuple[RuleSet, ...] = (ND61_2018, ND118_2025)

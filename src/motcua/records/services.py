@@ -27,7 +27,7 @@ from .errors import InvalidRecordInput, RecordConflict, RecordNotVisible
 from .lifecycle import SUBMIT_CHANNEL, Action, Actor, ClockEffect, State, Transition
 from .models import ApplicantKind, Record, RecordEvent, RecordStep
 from .numbering import next_record_code
-from .online_intake import alert_soon, confirmation_note, intake_deadlines
+from .online_intake import alert_soon, confirmation_note, intake_deadlines, resubmission_clock
 from .rules import rules_at
 
 SUBMIT_ACTIONS = frozenset(SUBMIT_CHANNEL)
@@ -181,6 +181,7 @@ def record_perform(
             )
         actors = _actors(locked, actor, params.pop("as_applicant", False))
         transition = lifecycle.check(State(locked.state), action, actors)
+        hooks.run_before_change(locked)  # e.g. the index roll-ups note the record's old contribution
         before_version = locked.version
         confirmation = confirmation_note(locked, action, at)  # before the state changes
         detail, step_due = _HANDLERS[action](locked, transition, actor, at, params)
@@ -220,6 +221,9 @@ _MUTABLE_FIELDS = (
     "holder",
     "search_text",
     "intake_confirmed_at",
+    "intake_alert_due_at",
+    "intake_alerted_at",
+    "intake_confirm_due_at",
 )
 
 
@@ -336,8 +340,12 @@ def _supplement_received(
     record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
 ) -> Handled:
     files = _supplement_files(record, actor, at, params)
-    if record.received_at is None:  # completed before receipt: nothing to do to the clock
-        return files, None
+    if record.received_at is None:  # completed before receipt: an online dossier's new intake clock
+        restarted = resubmission_clock(record, at, calendar_of(record.receiving_agency))
+        if restarted is None:
+            return files, None
+        detail = {**files, "online_intake": restarted["online_intake"], "flags": [restarted["flag"]]}
+        return detail, record.intake_confirm_due_at
     calendar = _calendar(record)
     effect = _rules(record).clock_effect(t)
     paused_at = record.clock_paused_at or at

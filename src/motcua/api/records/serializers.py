@@ -9,6 +9,7 @@ from rest_framework import serializers
 from motcua.catalog.models import Procedure
 from motcua.records.lifecycle import Action, State
 from motcua.records.models import ApplicantKind, Record, RecordEvent, RecordStep
+from motcua.records.online_intake import RECOMPUTED, RECOMPUTED_LABEL, confirmation_timeliness
 from motcua.records.rules import RULE_SETS
 from motcua.records.timeliness import Timeliness, classify
 from motcua.units.models import AdministrativeUnit, Agency
@@ -198,6 +199,12 @@ class RecordSummarySerializer(serializers.ModelSerializer):
         help_text=_("early, on_time, late, within, overdue, no_deadline")
     )
     timeliness_label = serializers.SerializerMethodField()
+    intake_confirmed_on_time = serializers.SerializerMethodField(
+        help_text=_(
+            "Hồ sơ trực tuyến: true nếu đã xác nhận (tiếp nhận, yêu cầu bổ sung hoặc từ chối) "
+            "không muộn hơn hạn 8 giờ làm việc, false nếu muộn; null khi chưa xác nhận hoặc không có hạn này"
+        )
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -219,6 +226,10 @@ class RecordSummarySerializer(serializers.ModelSerializer):
             "ended_at",
             "timeliness",
             "timeliness_label",
+            "intake_alert_due_at",
+            "intake_confirm_due_at",
+            "intake_confirmed_at",
+            "intake_confirmed_on_time",
             "version",
         ]
 
@@ -238,6 +249,12 @@ class RecordSummarySerializer(serializers.ModelSerializer):
 
     def get_timeliness_label(self, record: Record) -> str:
         return self._timeliness(record).label
+
+    def get_intake_confirmed_on_time(self, record: Record) -> bool | None:
+        if record.intake_confirmed_at is None:
+            return None
+        verdict = confirmation_timeliness(record, now=self.context.setdefault("now", timezone.now()))
+        return None if verdict is None else verdict != Timeliness.LATE
 
     def get_url(self, record: Record) -> str:
         path = f"/api/v1/records/{record.code}/"
@@ -275,6 +292,8 @@ class RecordEventSerializer(serializers.ModelSerializer):
         ]
 
     def get_action_label(self, event: RecordEvent) -> str:
+        if event.action == RECOMPUTED:
+            return str(RECOMPUTED_LABEL)
         return str(Action(event.action).label) if event.action in Action.values else event.action
 
 

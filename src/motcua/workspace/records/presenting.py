@@ -10,6 +10,7 @@ from motcua.records.actors import actors_for
 from motcua.records.clock import NoTerm, calendar_of, term_for
 from motcua.records.lifecycle import Action, Form, State, Transition, allowed_actions
 from motcua.records.models import Record, RecordAttachment, RecordEvent, RecordStep
+from motcua.records.online_intake import RECOMPUTED, RECOMPUTED_LABEL
 from motcua.records.paperwork import issued_forms
 from motcua.records.timeliness import Timeliness, classify
 from motcua.workdays import explain
@@ -67,7 +68,9 @@ def event_rows(record: Record) -> list[EventRow]:
         rows.append(
             EventRow(
                 event=event,
-                action_label=_label(Action, event.action),
+                action_label=str(RECOMPUTED_LABEL)
+                if event.action == RECOMPUTED
+                else _label(Action, event.action),
                 to_state_label=_label(State, event.to_state),
                 form_label=_label(Form, event.form) if event.form else "",
                 notes=notes,
