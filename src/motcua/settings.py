@@ -116,6 +116,11 @@ TASKS = {
         "QUEUES": ["default", "exchange"],
     }
 }
+# Imports queued from a page or the API (exchange/imports.py): a run whose worker died is started
+# again by the next worker, up to this many starts in all; `motcua imports prune` deletes the stored
+# uploads of runs finished more than this many days ago (their summary and rejects stay).
+MOTCUA_IMPORT_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_IMPORT_MAX_ATTEMPTS", "3"))
+MOTCUA_IMPORT_RETENTION_DAYS = int(os.environ.get("MOTCUA_IMPORT_RETENTION_DAYS", "90"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

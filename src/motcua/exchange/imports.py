@@ -5,7 +5,11 @@ hash; the same file uploaded twice is stored once) and an `ImportRun` waits, pen
 worker. The worker takes it (running), imports through the importer, and leaves it done or
 failed with the summary. A worker killed mid-import leaves a running run whose heartbeat stops;
 restarting it imports the whole file again, which is safe: imports are idempotent by MaHoSo, so
-what the dead worker wrote comes out "unchanged" and nothing is duplicated."""
+what the dead worker wrote comes out "unchanged" and nothing is duplicated. The next worker does
+that by itself (`imports_restart_stalled`, swept by `motcua worker`), a few times at most.
+
+Stored uploads are kept for a while after their run finished, then deleted by
+`motcua imports prune` (`imports_prune`); the run keeps its summary, rejects, hash and size."""
 
 from __future__ import annotations
 
@@ -15,14 +19,16 @@ import logging
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import IO
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
 
@@ -78,7 +84,7 @@ def import_enqueue(
 
 def import_restartable(run: ImportRun, *, now: dt.datetime | None = None) -> bool:
     if not run.storage_name:
-        return False  # a command-line run: its file was never stored
+        return False  # a command-line run (its file was never stored), or its file was pruned
     if run.status == Status.FAILED:
         return True
     # Running without a heartbeat: its worker died. Pending that long: its task was lost (a second
@@ -90,6 +96,8 @@ def import_restartable(run: ImportRun, *, now: dt.datetime | None = None) -> boo
 
 def import_restart(*, run: ImportRun, now: dt.datetime | None = None) -> ImportRun:
     """Queue a failed run, one whose worker died, or one whose task was lost, again."""
+    if not run.storage_name and run.file_sha256:
+        raise NotRestartable("Tệp của lượt nhập đã được xoá theo thời hạn lưu; hãy tải tệp lên lại.")
     if not import_restartable(run, now=now):
         raise NotRestartable(
             "Chỉ chạy lại được lượt nhập không thành công, hoặc đang chờ / đang nhập mà đã "
@@ -104,6 +112,95 @@ def import_restart(*, run: ImportRun, now: dt.datetime | None = None) -> ImportR
         transaction.on_commit(partial(_enqueue, run.pk))
     run.refresh_from_db()
     return run
+
+
+def imports_restart_stalled(*, now: dt.datetime | None = None) -> list[ImportRun]:
+    """Queue again every running import whose worker died (no heartbeat for `STALL_AFTER`).
+    Called by each `motcua worker` sweep and by `motcua imports restart-stalled`; any number of
+    sweepers may run at once (a run is taken by one of them). A run whose workers died
+    `MOTCUA_IMPORT_MAX_ATTEMPTS` times is marked failed instead: a file that kills its worker
+    (out of memory) is not retried forever; an officer can still restart it by hand."""
+    now = now or timezone.now()
+    limit = now - STALL_AFTER
+    stalled = (
+        ImportRun.objects.filter(status=Status.RUNNING)
+        .exclude(storage_name="")
+        .filter(Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, started_at__lt=limit))
+        .values_list("pk", flat=True)
+    )
+    restarted: list[ImportRun] = []
+    for run_id in list(stalled):
+        with transaction.atomic():
+            # A live bulk load writes its heartbeat inside its one long transaction, where no one
+            # else sees it; but it holds the run's row: a locked row is a live worker (PostgreSQL).
+            run = ImportRun.objects.select_for_update(skip_locked=True).filter(pk=run_id).first()
+            if run is None or run.status != Status.RUNNING or not import_restartable(run, now=now):
+                continue
+            if run.attempts >= settings.MOTCUA_IMPORT_MAX_ATTEMPTS:
+                ImportRun.objects.filter(pk=run.pk, attempts=run.attempts).update(
+                    status=Status.FAILED,
+                    finished_at=now,
+                    error=(
+                        f"Tiến trình nhập đã dừng giữa chừng {run.attempts} lần (hết bộ nhớ, bị tắt …); "
+                        "không tự chạy lại nữa. Kiểm tra tệp và máy chạy, rồi chọn “Chạy lại”."
+                    ),
+                )
+                logger.warning("Import run %s stalled %s times: marked failed", run.pk, run.attempts)
+                continue
+            try:
+                restarted.append(import_restart(run=run, now=now))
+            except NotRestartable:  # changed meanwhile: someone else restarted it
+                continue
+            logger.warning("Import run %s lost its worker: queued again", run.pk)
+    return restarted
+
+
+@dataclass(frozen=True)
+class Pruned:
+    runs: int  # runs whose stored file was deleted
+    files: int
+    bytes: int
+
+
+def imports_prune(
+    *, older_than: dt.timedelta | None = None, now: dt.datetime | None = None, dry_run: bool = False
+) -> Pruned:
+    """Delete the stored uploads of runs finished (done or failed) more than `older_than` ago
+    (default `MOTCUA_IMPORT_RETENTION_DAYS`). The runs stay with their summary, rejects, hash and
+    size; only the file goes, so such a run can no longer be restarted. A file is shared by
+    every run of the same content (stored under its SHA-256): it stays while any of them is
+    unfinished or more recent."""
+    now = now or timezone.now()
+    if older_than is None:
+        older_than = dt.timedelta(days=settings.MOTCUA_IMPORT_RETENTION_DAYS)
+    old = Q(status__in=[Status.DONE, Status.FAILED], finished_at__lt=now - older_than)
+    candidates = ImportRun.objects.filter(old).exclude(storage_name="")
+    names = set(candidates.values_list("storage_name", flat=True))
+    names -= set(
+        ImportRun.objects.filter(storage_name__in=names)
+        .filter(~Q(status__in=[Status.DONE, Status.FAILED]) | Q(finished_at__isnull=True) | ~old)
+        .values_list("storage_name", flat=True)
+    )
+    runs = candidates.filter(storage_name__in=names)
+    sizes = dict(runs.values_list("storage_name", "file_size"))  # one size per stored file
+    total = sum(size or 0 for size in sizes.values())
+    if dry_run:
+        return Pruned(runs=runs.count(), files=len(names), bytes=total)
+    with transaction.atomic():
+        count = runs.update(storage_name="")
+        transaction.on_commit(partial(_delete_files, sorted(names)))
+    return Pruned(runs=count, files=len(names), bytes=total)
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        # Uploaded again since (the same content is stored under the same name): keep it.
+        if ImportRun.objects.filter(storage_name=name).exists():
+            continue
+        try:
+            default_storage.delete(name)
+        except OSError:  # a file that cannot be deleted now is logged; its run no longer points to it
+            logger.exception("Could not delete stored import file %s", name)
 
 
 @task(queue_name=QUEUE)

@@ -2,7 +2,8 @@
 
 Run any number of them, on any host sharing the database. Each pass runs the queued tasks,
 then sweeps the outbox for deliveries that are due but have no live task — a retry whose task
-was lost, or a delivery whose worker was killed mid-send (its lease expired)."""
+was lost, or a delivery whose worker was killed mid-send (its lease expired) — and the imports
+whose worker died mid-import (heartbeat stopped): they are queued again."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from motcua.exchange.delivery import deliver_due
+from motcua.exchange.imports import imports_restart_stalled
 from motcua.exchange.tasks import QUEUE as EXCHANGE_QUEUE
 
 
@@ -76,6 +78,7 @@ class Command(BaseCommand):
             busy = worker._run_tasks > before
             if sweeps and (options["once"] or time.monotonic() - last_sweep >= options["sweep_interval"]):
                 busy = deliver_due() > 0 or busy
+                busy = bool(imports_restart_stalled()) or busy
                 last_sweep = time.monotonic()
             close_old_connections()
             if options["once"]:
