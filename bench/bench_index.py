@@ -2,6 +2,7 @@
 
 Run (starts a throwaway PostgreSQL, builds the schema with `migrate`, fills it, measures):
     nice -n 10 scripts/with-postgres.sh .venv/bin/python bench/bench_index.py [--n 1000000] [--rounds 50]
+    DATABASE_URL=… .venv/bin/python bench/bench_index.py --parts b --changes 60 [--burn 2] [--profile]
 
 Fills the records table in SQL (INSERT … SELECT generate_series): the Khánh Hòa units and agencies
 of the demo (65 communes and the provincial bodies), twelve months of receipts up to now, ~3 % of
@@ -10,7 +11,8 @@ payment, e-result, digitization, reuse, population database) at fixed rates. The
 
 (a) the full recomputation `rollups_rebuild()` against DuckDB running the same GROUP BY over the
     same rows (copied out of PostgreSQL with psycopg's COPY; only DuckDB's query is timed);
-(b) a record taken in at a counter through the service, until `metric_counts` shows it;
+(b) a record taken in at a counter through the service, until `metric_counts` shows it: p50 / p95 /
+    max over --changes changes, optionally with --burn CPU-bound processes alongside and --profile;
 (c) `unit_index` (all 21 metrics and the score) for the province and for a commune over the
     running year and the running month: p50 / p95.
 """
@@ -237,7 +239,44 @@ def full_recomputation(rounds: int) -> tuple[float, float, float]:
 # --- (b) a change through the service, visible in metric_counts ------------------------------
 
 
-def change_visible(rounds: int) -> list[float]:
+def _burn() -> None:  # pragma: no cover — a CPU hog for the "under load" run
+    while True:
+        sum(i * i for i in range(10_000))
+
+
+_spent: list[float] = []  # seconds in the roll-ups' own hooks during the current change
+
+
+def _time_rollup_hooks(*, bucket_refresh: bool) -> None:
+    """Time the roll-ups' hooks (before + after) per change, to tell them from the rest; with
+    `bucket_refresh`, drop the before-change hook so every change takes the old path (whole
+    buckets recomputed) — the comparison in the same run."""
+    from motcua.metrics import rollups
+    from motcua.records import hooks
+
+    def timed(original):
+        def run(*args):
+            t0 = time.perf_counter()
+            try:
+                return original(*args)
+            finally:
+                _spent.append(time.perf_counter() - t0)
+
+        return run
+
+    if bucket_refresh:
+        hooks._before_change.pop(rollups.HOOK, None)
+    else:
+        hooks.register_before_change(rollups.HOOK, timed(rollups.before_record_change))
+    position = hooks._in_transaction.index(rollups.on_record_change)
+    hooks._in_transaction[position] = timed(rollups.on_record_change)
+
+
+def change_visible(rounds: int, burn: int = 0) -> tuple[list[float], list[float]]:
+    """Intake at the counter (submit + receive, one transaction) until the commune's running
+    month shows it; with `burn` CPU-bound processes running alongside."""
+    import multiprocessing
+
     agency = Agency.objects.filter(unit__level=UnitLevel.COMMUNE, valid_to=None).order_by("code").first()
     procedure = Procedure.objects.filter(clock_value__isnull=False).order_by("code").first()
     Offering.objects.get_or_create(procedure=procedure, agency=agency, defaults={"online_level": "partial"})
@@ -246,17 +285,55 @@ def change_visible(rounds: int) -> list[float]:
     scope = scopes.parse_scope(f"xa-{agency.unit.code}")
     now = timezone.now()
     period = periods.month(now.year, now.month)
-    samples = []
-    for i in range(rounds):
-        before = counting.metric_counts(scope, period)["DOSSIER_ON_TIME"].denominator
-        t0 = time.perf_counter()
-        record_intake_at_counter(
-            procedure=procedure, agency=agency, applicant=Applicant(name=f"Lê Thị Hoa {i}"), actor=desk
-        )
-        after = counting.metric_counts(scope, period)["DOSSIER_ON_TIME"].denominator
-        samples.append(time.perf_counter() - t0)
-        assert after == before + 1, (before, after)
-    return samples
+    hogs = [multiprocessing.Process(target=_burn, daemon=True) for _ in range(burn)]
+    for hog in hogs:
+        hog.start()
+    samples, hook_ms = [], []
+    try:
+        time.sleep(2 if burn else 0)
+        for i in range(rounds):
+            before = counting.metric_counts(scope, period)["DOSSIER_ON_TIME"].denominator
+            _spent.clear()
+            t0 = time.perf_counter()
+            record_intake_at_counter(
+                procedure=procedure, agency=agency, applicant=Applicant(name=f"Lê Thị Hoa {i}"), actor=desk
+            )
+            after = counting.metric_counts(scope, period)["DOSSIER_ON_TIME"].denominator
+            samples.append(time.perf_counter() - t0)
+            hook_ms.append(sum(_spent) * 1000)
+            assert after == before + 1, (before, after)
+    finally:
+        for hog in hogs:
+            hog.terminate()
+    return samples, hook_ms
+
+
+def profile_one_change() -> None:
+    """cProfile of one intake, and EXPLAIN ANALYZE of the statement reading a record's contribution."""
+    import cProfile
+    import pstats
+
+    from motcua.metrics import rollup_deltas
+
+    agency = Agency.objects.filter(unit__level=UnitLevel.COMMUNE, valid_to=None).order_by("code").first()
+    procedure = Procedure.objects.filter(clock_value__isnull=False).order_by("code").first()
+    desk = User.objects.get(username="bench.index.desk")
+    record_intake_at_counter(
+        procedure=procedure, agency=agency, applicant=Applicant(name="Lê Văn Tâm"), actor=desk
+    )
+    profiler = cProfile.Profile()
+    profiler.enable()
+    record = record_intake_at_counter(
+        procedure=procedure, agency=agency, applicant=Applicant(name="Lê Văn Tâm"), actor=desk
+    )
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"motcua/(metrics|records/services)", 12)
+    sql, template, slots = rollup_deltas._record_statement()
+    params = [record.pk if i in slots else p for i, p in enumerate(template)]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = [row[0] for row in cursor.fetchall()]
+    print("  EXPLAIN ANALYZE, one record's contribution:\n    " + "\n    ".join(plan[-3:]))
 
 
 # --- (c) unit_index ------------------------------------------------------------------------------
@@ -278,6 +355,13 @@ def main() -> None:
     )
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=50)
+    parser.add_argument("--parts", default="abc", help="which parts to run, e.g. b")
+    parser.add_argument("--changes", type=int, default=60, help="(b): changes measured")
+    parser.add_argument("--burn", type=int, default=0, help="(b): CPU-bound processes alongside")
+    parser.add_argument("--profile", action="store_true", help="(b): profile one change first")
+    parser.add_argument(
+        "--bucket-refresh", action="store_true", help="(b): the old path, whole buckets recomputed per change"
+    )
     args = parser.parse_args()
     prepare("bench_index.py")
     agencies = setup_world()
@@ -285,18 +369,31 @@ def main() -> None:
     units = len({a.unit_id for a in agencies})
     print(f"PostgreSQL {connection.pg_version // 10000}, {Record.objects.count():,} records, {units} units")
 
-    pg, same, duck = full_recomputation(3)
-    print(
-        f"\n(a) the same GROUP BY: PostgreSQL {same:.2f} s, DuckDB {duck:.2f} s → {same / duck:.1f} × (target ≤ 3 ×);"
-        f" rollups_rebuild() (all rollups, written) {pg:.2f} s"
-    )
+    if "a" in args.parts:
+        pg, same, duck = full_recomputation(3)
+        print(
+            f"\n(a) the same GROUP BY: PostgreSQL {same:.2f} s, DuckDB {duck:.2f} s → {same / duck:.1f} × "
+            f"(target ≤ 3 ×); rollups_rebuild() (all rollups, written) {pg:.2f} s"
+        )
 
-    seconds = change_visible(20)
-    worst = max(seconds)
-    print(
-        f"(b) intake through the service → visible in metric_counts: p50 {statistics.median(seconds) * 1000:.0f} ms, "
-        f"max {worst * 1000:.0f} ms (target ≤ 1 s)"
-    )
+    if "b" in args.parts:
+        _time_rollup_hooks(bucket_refresh=args.bucket_refresh)
+        change_visible(3)  # warm: the compiled statements, the scope
+        if args.profile:
+            profile_one_change()
+        seconds, hook_ms = change_visible(args.changes, args.burn)
+        ms = sorted(x * 1000 for x in seconds)
+        p95 = statistics.quantiles(ms, n=20, method="inclusive")[-1]
+        print(
+            f"(b) intake through the service → visible in metric_counts, {len(ms)} changes"
+            f"{' (old path: whole buckets recomputed)' if args.bucket_refresh else ''}"
+            f"{f', {args.burn} CPU-bound processes alongside' if args.burn else ''}, "
+            f"load average {os.getloadavg()[0]:.1f}: p50 {statistics.median(ms):.0f} ms, p95 {p95:.0f} ms, "
+            f"max {ms[-1]:.0f} ms (target ≤ 1 s); of which the roll-ups' hooks p50 "
+            f"{statistics.median(hook_ms):.1f} ms, max {max(hook_ms):.1f} ms"
+        )
+    if "c" not in args.parts:
+        return
 
     now = timezone.now()
     year = periods.between((now - dt.timedelta(days=364)).date(), timezone.localdate())

@@ -10,9 +10,11 @@ class MetricsConfig(AppConfig):
         from motcua.records import hooks
 
         from . import snapshots
-        from .rollups import on_record_change
+        from .rollups import HOOK, before_record_change, on_record_change
 
-        # Every record change refreshes the index's rollups in its own transaction.
+        # Every record change updates the index's rollups in its own transaction, by the
+        # difference between the record's contribution before and after it.
+        hooks.register_before_change(HOOK, before_record_change)
         hooks.register_in_transaction(on_record_change)
         # … and drops the kept counts of the closed periods it belongs to.
         hooks.register_in_transaction(snapshots.on_record_change)

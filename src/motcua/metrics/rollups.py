@@ -5,14 +5,16 @@ takes effect — receipt, end, falling overdue, pause — per (unit, agency, loc
 `RecordRollup` the same summed by month; `ProcedureRollup` the records and online records per (unit,
 agency, procedure, local month of receipt). Both are derived data:
 
-- a record change recomputes the buckets it touches — the whole (unit, agency, day) and (unit,
-  agency, month) — with one GROUP BY each, inside the change's own transaction (records' hook), so
-  a committed change is counted at once and a rolled-back one never is;
+- a record change through the services writes the difference between the record's contribution
+  before and after the change (metrics.rollup_deltas), inside the change's own transaction
+  (records' hooks), so a committed change is counted at once and a rolled-back one never is;
+- a change the services did not announce beforehand (the portal's copy, DOSSIER_SYNC) recomputes
+  the buckets it touches — the whole (unit, agency, day) and (unit, agency, month);
 - bulk paths (import, demo, `motcua index rebuild`) call `rollups_rebuild()`: DELETE, then
   INSERT … SELECT … GROUP BY over every record.
 
-Recomputing whole buckets (never adding deltas) means a missed change heals on the bucket's next
-change and a rebuild always equals the sum of incremental updates.
+Every path leaves the rows the full recomputation would write (no all-zero rows);
+tests/metrics/test_rollup_deltas.py walks a record's life and compares after each step.
 """
 
 from __future__ import annotations
@@ -23,26 +25,17 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import (
-    CharField,
-    Count,
-    DateField,
-    DateTimeField,
-    ExpressionWrapper,
-    F,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Greatest, TruncDate, TruncMonth
+from django.db.models import CharField, Count, DateField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import TruncDate, TruncMonth
 
+from motcua.records import hooks
 from motcua.records.models import Record, RecordEvent
 from motcua.records.timeliness import LOCAL_TZ
 from motcua.units.models import Agency
 
-from . import facts
+from . import facts, rollup_deltas
 from .models import ProcedureRollup, RecordRollup, RecordRollupDay
+from .rollup_changes import KEYS, summed_changes_sql
 
 DayBucket = tuple[int, int, dt.date]  # unit, agency, local day of receipt
 
@@ -59,98 +52,13 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-_MICROSECOND = dt.timedelta(microseconds=1)
-
-
-def _changes(records: QuerySet[Record]) -> list[QuerySet[Any]]:
-    """What each record adds to the counters, as of the moments they change (metrics.facts, judged
-    at a moment T): four grouped selects — receipt, end, falling overdue, pause after that — each
-    keyed by the local day the change takes effect (never before the day of receipt). The sum of a
-    record's changes up to T equals facts.conditions(T) for it; tests/metrics/test_rollup_changes.py
-    checks that on random histories. On time, for a record with a due date and supplements within
-    the rules, is 1 until just after the due moment (`due_after`), 0 from then until a pause, and
-    from the end on whether it ended by the due moment."""
-    judged = facts.conditions(facts.FOREVER)
-    rows = facts.annotate(records.filter(received_at__isnull=False)).annotate(
-        received_on=TruncDate("received_at", tzinfo=LOCAL_TZ),
-        due_after=ExpressionWrapper(F("due_at") + _MICROSECOND, output_field=DateTimeField()),
-    )
-    clocked = Q(due_at__isnull=False, supplement_count__lte=F("_max_supplements"))
-    ended_in_time = Q(ended_at__lte=F("due_at"))
-    on_time_before_end = Q(ended_at__lte=F("due_after")) | Q(
-        clock_paused_at__isnull=False, clock_paused_at__lt=F("ended_at")
-    )
-    open_after_due = Q(ended_at__isnull=True) | Q(ended_at__gt=F("due_after"))
-    zero = {name: Value(0) for name in facts.COUNTERS}
-
-    def day_of(field: str) -> Any:
-        return Greatest(F("received_on"), TruncDate(field, tzinfo=LOCAL_TZ), output_field=DateField())
-
-    def grouped(qs: QuerySet[Record], day: Any, **counters: Any) -> QuerySet[Any]:
-        return (
-            qs.annotate(day=day)
-            .values("unit_id", "agency_id", "received_on", "day")
-            .annotate(**(zero | counters))
-            .order_by()
-        )
-
-    def count(q: Q) -> Count:
-        return Count("pk", filter=q)
-
-    receipt = grouped(
-        rows,
-        F("received_on"),
-        **{name: count(judged[name]) for name in facts.STATIC},
-        on_time=count(Q(due_at__isnull=True) | Q(supplement_count__lte=F("_max_supplements"))),
-        digitized=count(Q(has_digitized_components=True)),
-    )
-    end = grouped(
-        rows.filter(ended_at__isnull=False),
-        day_of("ended_at"),
-        on_time=count(clocked & ended_in_time & ~on_time_before_end)
-        - count(clocked & ~ended_in_time & on_time_before_end),
-        resolved=count(judged["resolved"]),
-        e_result=count(judged["e_result"]),
-        digitized=Value(0)
-        - count(Q(has_digitized_components=True, finished_at__isnull=False, has_e_result=False)),
-    )
-    overdue = grouped(
-        rows.filter(clocked & open_after_due).filter(
-            Q(clock_paused_at__isnull=True) | Q(clock_paused_at__gt=F("due_after"))
-        ),
-        day_of("due_after"),
-        on_time=Value(0) - Count("pk"),
-    )
-    paused = grouped(
-        rows.filter(clocked, clock_paused_at__isnull=False, clock_paused_at__gt=F("due_after")).filter(
-            Q(ended_at__isnull=True) | Q(ended_at__gt=F("clock_paused_at"))
-        ),
-        day_of("clock_paused_at"),
-        on_time=Count("pk"),
-    )
-    return [receipt, end, overdue, paused]
-
-
 def _insert_changes(records: QuerySet[Record]) -> None:
     """INSERT INTO the day rollup the changes summed per (unit, agency, day of receipt, day)."""
-    parts, params = [], []
-    for select in _changes(records):
-        sql, part_params = select.query.sql_with_params()
-        parts.append(sql)
-        params.extend(part_params)
+    sql, params = summed_changes_sql(records)
     quote = connection.ops.quote_name
-    keys = ["unit_id", "agency_id", "received_on", "day"]
-    sums = ", ".join(f"SUM({quote(c)})" for c in facts.COUNTERS)
-    nonzero = " OR ".join(f"SUM({quote(c)}) <> 0" for c in facts.COUNTERS)
-    names = ", ".join(quote(c) for c in [*keys, *facts.COUNTERS])
-    key_list = ", ".join(quote(k) for k in keys)
+    names = ", ".join(quote(c) for c in [*KEYS, *facts.COUNTERS])
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(RecordRollupDay._meta.db_table)} ({names}) "
-            f"SELECT {key_list}, {sums} FROM ({' UNION ALL '.join(parts)}) changes "
-            f"GROUP BY {key_list} HAVING {nonzero}",
-            params,
-        )
+        cursor.execute(f"INSERT INTO {quote(RecordRollupDay._meta.db_table)} ({names}) {sql}", params)
 
 
 GRAINS = ("dm", "md", "mm")  # received day or month × change day or month (RecordRollup.grain)
@@ -180,6 +88,7 @@ def _insert_grains(days: QuerySet[RecordRollupDay], grains: tuple[str, ...] = GR
             RecordRollup,
             _grain_select(days, grain),
             rename={"grain_key": "grain", "received_key": "received_on", "on_key": "on"},
+            skip_zero=facts.COUNTERS,  # changes that cancel out within a month: no row
         )
 
 
@@ -197,13 +106,18 @@ def _insert_select(
     model: type[RecordRollup] | type[ProcedureRollup],
     select: QuerySet[Any],
     rename: dict[str, str] | None = None,
+    skip_zero: tuple[str, ...] = (),
 ) -> None:
-    """INSERT INTO rollup (…) SELECT … GROUP BY — the database does all the work."""
+    """INSERT INTO rollup (…) SELECT … GROUP BY — the database does all the work; rows whose
+    `skip_zero` columns are all 0 are left out."""
     columns = [
         (rename or {}).get(c, c) for c in [*select.query.values_select, *select.query.annotation_select]
     ]
     sql, params = select.query.sql_with_params()
     quote = connection.ops.quote_name
+    if skip_zero:
+        empty = " AND ".join(f"grouped.{quote(c)} = 0" for c in skip_zero)
+        sql = f"SELECT * FROM ({sql}) grouped WHERE NOT ({empty})"
     names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {quote(model._meta.db_table)} ({names}) {sql}", params)
@@ -220,16 +134,13 @@ def rollups_rebuild() -> None:
 
 def _lock(unit_ids: Iterable[int]) -> None:
     """Serialise recomputations of a unit's buckets (PostgreSQL): two transactions rebuilding the
-    same bucket would otherwise both delete, then both insert. Sorted to avoid deadlocks; SQLite
-    serialises writers by itself."""
+    same bucket would otherwise both delete, then both insert; per-change deltas take the same lock
+    shared (rollup_deltas). Sorted to avoid deadlocks; SQLite serialises writers by itself."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
         for unit_id in sorted(set(unit_ids)):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_SPACE, unit_id])
-
-
-_LOCK_SPACE = 766  # the advisory-lock namespace of the rollups (QĐ 766)
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [rollup_deltas.LOCK_SPACE, unit_id])
 
 
 def _clear_all() -> None:
@@ -308,9 +219,22 @@ def buckets_of(records: QuerySet[Record]) -> set[DayBucket]:
     return set(rows)
 
 
+HOOK = "metrics.rollups"  # records.hooks key of the contribution noted before a change
+
+
+def before_record_change(record: Record) -> rollup_deltas.Contribution:
+    """records' before-change hook: what the locked record adds to the rollups before the change."""
+    return rollup_deltas.contribution(record)
+
+
 def on_record_change(record: Record, event: RecordEvent) -> None:
-    """records' in-transaction hook: refresh the buckets of the record as it is now, and the one it
-    left when a transfer moved it to another agency."""
+    """records' in-transaction hook: apply the change as a delta when the contribution before it
+    was noted (every `record_perform`); otherwise refresh the buckets of the record as it is now,
+    and the one it left when a transfer moved it to another agency."""
+    before = hooks.before(record, HOOK)
+    if before is not hooks.MISSING:
+        rollup_deltas.apply(before, rollup_deltas.contribution(record))
+        return
     if record.received_at is None:
         return  # not received yet: counted nowhere
     day = record.received_at.astimezone(LOCAL_TZ).date()
