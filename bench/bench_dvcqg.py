@@ -1,13 +1,15 @@
 """National sync import and export on PostgreSQL: seconds and peak memory.
 
 Run:  scripts/with-postgres.sh .venv/bin/python bench/bench_dvcqg.py --n 100000 [--format json|jsonl]
+      [--source FILE] [--skip-reimport] [--skip-export] [--python]
 
 Writes N sync records (spec/dvcqg-sync.md, each with a two-step history, fees, a result and a
 document) to a temporary file, streaming; imports them with `motcua.exchange.importer` (what
 `motcua import dvcqg` runs); imports the same file again (everything "unchanged"); then exports
 them with `motcua.exchange.exporter` (on PostgreSQL the server builds the JSON: `exchange/sqlpath.py`). Prints seconds, records/second, the CPU seconds of this process
 and of its PostgreSQL backend (on a shared machine wall time also counts waiting for a CPU), and
-the process's peak RSS after each phase (peak RSS only grows: a flat figure across phases means the phase added nothing).
+the process's peak RSS after each phase, and the seconds of each step of the set-based import
+(`exchange/sqlimport.py`; `--python` measures the record-by-record path instead) (peak RSS only grows: a flat figure across phases means the phase added nothing).
 Targets (issue 4 §5): 1,000,000 imported ≤ 120 s with peak memory ≤ 500 MB; exported ≤ 60 s."""
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from motcua.catalog.models import Field, Procedure  # noqa: E402
+from motcua.exchange import fastpath, sqlimport  # noqa: E402
 from motcua.exchange.exporter import export_records  # noqa: E402
 from motcua.exchange.importer import import_sync_file  # noqa: E402
 from motcua.records.models import Record  # noqa: E402
@@ -155,6 +158,10 @@ def main() -> None:
     parser.add_argument("--format", choices=("json", "jsonl"), default="json")
     parser.add_argument("--batch-size", type=int, default=1000)
     parser.add_argument("--skip-reimport", action="store_true")
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument(
+        "--python", action="store_true", help="the record-by-record Python path, not the set-based SQL one"
+    )
     parser.add_argument(
         "--source", help="the file to import: generated there if missing, kept afterwards (saves minutes)"
     )
@@ -186,7 +193,13 @@ def main() -> None:
 
         def do_import() -> str:
             with open(source, "rb") as stream:
-                s = import_sync_file(stream=stream, source_name=source, batch_size=args.batch_size)
+                s = import_sync_file(
+                    stream=stream, source_name=source, batch_size=args.batch_size, sql=not args.python
+                )
+            steps = {**sqlimport.last_timings, **fastpath.last_timings}
+            print("    steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
+            sqlimport.last_timings.clear()
+            fastpath.last_timings.clear()
             return f"added {s.added} updated {s.updated} unchanged {s.unchanged} rejected {s.rejected}"
 
         phase("import", do_import)
@@ -205,7 +218,8 @@ def main() -> None:
                 )
             return f"{count} records, {os.path.getsize(target) / 1024 / 1024:.0f} MB"
 
-        phase("export", do_export)
+        if not args.skip_export:
+            phase("export", do_export)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,11 +40,11 @@ from motcua.records.sync import records_mark_imported_from_portal
 from motcua.units.models import AdministrativeUnit, Agency, AgencyKind, UnitLevel
 from motcua.units.validators import validate_agency_code
 
-from . import fastpath
+from . import fastpath, sqlimport
 from .bulk import insert_rows, insert_tuples
 from .dvcqg import mapping
 from .dvcqg.mapping import ParsedRecord, Reject, parse_sync_record, record_to_sync
-from .dvcqg.reader import read_records
+from .dvcqg.reader import detect_layout, read_records
 from .models import CreatedByImport, ImportRun
 
 DEFAULT_BATCH = 1000
@@ -90,6 +91,8 @@ IMPORT_FIELDS: tuple[str, ...] = (
 EVENT_COLUMNS = fastpath.EVENT_COLUMNS
 # A first load of a file this big into an empty table builds the secondary indexes afterwards.
 BULK_LOAD_BYTES = 64 * 1024 * 1024
+# From this size the plain new records are inserted set-based by PostgreSQL (`sqlimport`).
+SQL_IMPORT_BYTES = 8 * 1024 * 1024
 UNVERIFIED_NOTE = "Tạo tự động khi nhập hồ sơ đồng bộ ({source}, tệp {file}): chưa xác minh."
 
 
@@ -139,14 +142,23 @@ def import_sync_file(
     now: dt.datetime | None = None,
     bulk_load: bool | None = None,
     run: ImportRun | None = None,
+    sql: bool | None = None,
 ) -> ImportSummary:
     """Import every record of `stream`; raises `reader.UnreadableFile` when the file as a whole
     is not sync records (then nothing is written). `bulk_load` (PostgreSQL; default: a file of
     `BULK_LOAD_BYTES` or more) loads into an empty table in one transaction, building the records'
-    secondary indexes and checking their foreign keys once at the end (`fastpath.bulk_loading`)."""
+    secondary indexes and checking their foreign keys once at the end (`fastpath.bulk_loading`).
+    `sql` (PostgreSQL, a seekable stream; default: a bulk load or a file of `SQL_IMPORT_BYTES` or
+    more) takes the plain new records set-based in the database (`sqlimport`), the rest here."""
     if bulk_load is None:
         bulk_load = _size(stream) >= BULK_LOAD_BYTES
-    layout, items = read_records(stream)
+    if sql is None:
+        sql = bulk_load or _size(stream) >= SQL_IMPORT_BYTES
+    sql = sql and sqlimport.usable(stream)
+    if sql:
+        layout, items = _peek_layout(stream), iter(())
+    else:
+        layout, items = read_records(stream)
     if run is None:  # a run queued from a page (exchange/imports.py) comes with its row
         run = ImportRun.objects.create(
             source_name=source_name[:255], source_system=source_system, user=user, started_at=timezone.now()
@@ -161,7 +173,18 @@ def import_sync_file(
     )
     importer.summary.layout = layout
     bulk = bulk_load and fastpath.enabled() and fastpath.table_is_empty()
-    with fastpath.bulk_loading() if bulk else contextlib.nullcontext():
+    # The set-based path is one transaction (so is a bulk load): a failure leaves nothing.
+    with (
+        fastpath.bulk_loading() if bulk else contextlib.nullcontext(),
+        transaction.atomic() if sql else contextlib.nullcontext(),
+    ):
+        if sql:
+            loaded = sqlimport.load(stream, source_system=source_system, now=importer.now)
+            importer.summary.added += loaded.added
+            importer.summary.unknown_fields.update(loaded.unknown_fields)
+            if progress is not None and loaded.added:
+                progress(loaded.added)
+            items = loaded.rest
         for position, obj in items:
             importer.feed(position, obj)
             if progress is not None:
@@ -171,9 +194,11 @@ def import_sync_file(
     if summary.added or summary.updated:
         # Bulk writes bypass the records' per-change hook: the index's rollups are recomputed once
         # and the kept counts of closed periods dropped.
+        started = time.perf_counter()
         records_mark_imported_from_portal()  # DOSSIER_SYNC: what came from the portal is on it
         rollups_rebuild()
         forget_snapshots()
+        fastpath.last_timings["rollups"] = time.perf_counter() - started
     ImportRun.objects.filter(pk=run.pk).update(
         finished_at=timezone.now(),
         added=summary.added,
@@ -184,6 +209,13 @@ def import_sync_file(
         sample_rejects=summary.sample_rejects,
     )
     return summary
+
+
+def _peek_layout(stream: IO[bytes]) -> str:
+    start = stream.tell()
+    layout, _ = detect_layout(stream)
+    stream.seek(start)
+    return layout
 
 
 def _size(stream: IO[bytes]) -> int:

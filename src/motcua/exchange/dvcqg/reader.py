@@ -6,7 +6,7 @@ Never holds more than one record."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from typing import IO, Any
 
 import ijson
@@ -110,7 +110,9 @@ def _array_fault(error: Exception) -> str:
     return f"JSON không hợp lệ ({message}); các hồ sơ từ vị trí này trở đi không đọc được."
 
 
-def _lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
+def _lines(stream: IO[bytes], wanted: Container[int] | None = None) -> Iterator[tuple[int, Any]]:
+    """The lines of `stream`; with `wanted`, only those line numbers are parsed and yielded (the
+    others are known to be records: the SQL import re-reads the few it leaves to Python)."""
     number, read_one = 0, False
     while True:
         line = stream.readline(MAX_LINE_BYTES + 1)
@@ -119,54 +121,63 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, Any]]:
         number += 1
         if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
             _skip_rest_of_line(stream)
-            yield (
-                number,
+            if wanted is None or number in wanted:
+                yield number, long_line(number)
+            continue
+        if wanted is not None and number not in wanted:
+            read_one = read_one or bool(line.strip())
+            continue
+        obj, stop = parse_line(line, number, read_one)
+        if obj is BLANK:
+            continue
+        read_one = read_one or not isinstance(obj, Reject)
+        yield number, obj
+        if stop:
+            return
+
+
+BLANK = object()
+
+
+def long_line(number: int) -> Reject:
+    return Reject(
+        number, "", f"Dòng dài hơn {MAX_LINE_BYTES // (1024 * 1024)} MB: không phải một hồ sơ, bỏ qua."
+    )
+
+
+def parse_line(line: bytes, number: int, read_one: bool) -> tuple[Any, bool]:
+    """One line of JSON Lines → (object, Reject or BLANK; whether reading stops after it)."""
+    if not line.strip():
+        return BLANK, False
+    try:
+        return orjson.loads(line), False
+    except orjson.JSONDecodeError:
+        pass  # not plain JSON to orjson: the standard parser decides, and says why
+    try:
+        return json.loads(line.decode("utf-8")), False
+    except UnicodeDecodeError:
+        return Reject(number, "", "Dòng có byte không phải UTF-8."), False
+    except json.JSONDecodeError as error:
+        if not read_one:
+            # One object spread over many lines is not JSON Lines: say so once, not per line.
+            return (
                 Reject(
                     number,
                     "",
-                    f"Dòng dài hơn {MAX_LINE_BYTES // (1024 * 1024)} MB: không phải một hồ sơ, bỏ qua.",
+                    "Tệp bắt đầu bằng “{” nhưng dòng đầu không phải một hồ sơ trọn vẹn: tệp phải là "
+                    "một mảng JSON các hồ sơ ([…]) hoặc JSON Lines (mỗi dòng một hồ sơ). Không đọc tiếp.",
                 ),
+                True,
             )
-            continue
-        if not line.strip():
-            continue
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            pass  # not plain JSON to orjson: the standard parser decides, and says why
-        else:
-            read_one = True
-            yield number, obj
-            continue
-        try:
-            obj = json.loads(line.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield number, Reject(number, "", "Dòng có byte không phải UTF-8.")
-        except json.JSONDecodeError as error:
-            if not read_one:
-                # One object spread over many lines is not JSON Lines: say so once, not per line.
-                yield (
-                    number,
-                    Reject(
-                        number,
-                        "",
-                        "Tệp bắt đầu bằng “{” nhưng dòng đầu không phải một hồ sơ trọn vẹn: tệp phải là "
-                        "một mảng JSON các hồ sơ ([…]) hoặc JSON Lines (mỗi dòng một hồ sơ). Không đọc tiếp.",
-                    ),
-                )
-                return
-            yield (
+        return (
+            Reject(
                 number,
-                Reject(
-                    number,
-                    "",
-                    f"Dòng không phải một đối tượng JSON hoàn chỉnh ({error.msg}, cột {error.colno}); "
-                    "JSON Lines cần mỗi hồ sơ nằm trọn trên một dòng.",
-                ),
-            )
-        else:
-            read_one = True
-            yield number, obj
+                "",
+                f"Dòng không phải một đối tượng JSON hoàn chỉnh ({error.msg}, cột {error.colno}); "
+                "JSON Lines cần mỗi hồ sơ nằm trọn trên một dòng.",
+            ),
+            False,
+        )
 
 
 def _skip_rest_of_line(stream: IO[bytes]) -> None:
