@@ -12,6 +12,8 @@ class RecordsConfig(AppConfig):
         from . import hooks
         from .notify.dispatch import on_record_event
         from .online_intake import recompute_open_clocks
+        from .recompute import recompute_open_due_dates
 
         hooks.register_in_transaction(on_record_event)  # the applicant's SMS / e-mail, after commit
         calendar_hooks.register_on_change(recompute_open_clocks)  # open online-intake deadlines
+        calendar_hooks.register_on_change(recompute_open_due_dates)  # open records' due dates

@@ -10,6 +10,7 @@ from motcua.catalog.models import Procedure
 from motcua.records.lifecycle import Action, State
 from motcua.records.models import ApplicantKind, Record, RecordEvent, RecordStep
 from motcua.records.online_intake import RECOMPUTED, RECOMPUTED_LABEL, confirmation_timeliness
+from motcua.records.recompute import DUE_RECOMPUTED, DUE_RECOMPUTED_LABEL
 from motcua.records.rules import RULE_SETS
 from motcua.records.timeliness import Timeliness, classify
 from motcua.units.models import AdministrativeUnit, Agency
@@ -294,6 +295,8 @@ class RecordEventSerializer(serializers.ModelSerializer):
     def get_action_label(self, event: RecordEvent) -> str:
         if event.action == RECOMPUTED:
             return str(RECOMPUTED_LABEL)
+        if event.action == DUE_RECOMPUTED:
+            return str(DUE_RECOMPUTED_LABEL)
         return str(Action(event.action).label) if event.action in Action.values else event.action
 
 

@@ -12,6 +12,7 @@ from motcua.records.lifecycle import Action, Form, State, Transition, allowed_ac
 from motcua.records.models import Record, RecordAttachment, RecordEvent, RecordStep
 from motcua.records.online_intake import RECOMPUTED, RECOMPUTED_LABEL
 from motcua.records.paperwork import issued_forms
+from motcua.records.recompute import DUE_RECOMPUTED, DUE_RECOMPUTED_LABEL
 from motcua.records.timeliness import Timeliness, classify
 from motcua.workdays import explain
 
@@ -43,6 +44,10 @@ class EventRow:
     files: list[RecordAttachment] = field(default_factory=list)
 
 
+# History rows written by the system outside the lifecycle table (a calendar change).
+_SYSTEM_LABELS = {RECOMPUTED: RECOMPUTED_LABEL, DUE_RECOMPUTED: DUE_RECOMPUTED_LABEL}
+
+
 def _label(choices: Any, value: str) -> str:
     try:
         return str(choices(value).label)
@@ -68,8 +73,8 @@ def event_rows(record: Record) -> list[EventRow]:
         rows.append(
             EventRow(
                 event=event,
-                action_label=str(RECOMPUTED_LABEL)
-                if event.action == RECOMPUTED
+                action_label=str(_SYSTEM_LABELS[event.action])
+                if event.action in _SYSTEM_LABELS
                 else _label(Action, event.action),
                 to_state_label=_label(State, event.to_state),
                 form_label=_label(Form, event.form) if event.form else "",
