@@ -23,7 +23,7 @@ from motcua.units.models import Agency
 from .dvcqg.mapping import record_to_sync
 from .dvcqg.values import LOCAL_TZ
 from .dvcqg.writer import SyncWriter
-from .sqlpath import export_records_sql
+from .sqlexport import export_records_sql
 
 CHUNK = 2000
 # The Record columns the mapping reads (dvcqg.mapping.record_to_sync).
@@ -142,14 +142,16 @@ def export_records(
     out: IO[str],
     fmt: str = "json",
     python: bool = False,
+    workers: int | None = None,
 ) -> int:
     """Write the records to `out`; returns how many. On PostgreSQL the server builds the JSON
-    (`sqlpath`, the same bytes); `python=True` forces the path below (tests compare the two)."""
+    (`sqlexport`, the same bytes) over `workers` connections (default: one per CPU); `python=True`
+    forces the path below (tests compare the two)."""
     SyncWriter(out, fmt)  # an unknown format is refused before anything is written
     if connection.vendor == "postgresql" and not python:
         start = dt.datetime.combine(date_from, dt.time.min, tzinfo=LOCAL_TZ)
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
-        return export_records_sql(agency=agency, start=start, end=end, out=out, fmt=fmt)
+        return export_records_sql(agency=agency, start=start, end=end, out=out, fmt=fmt, workers=workers)
     records = records_for_export(agency=agency, date_from=date_from, date_to=date_to)
     procedures: dict[int, Procedure] = {}
     rows = records.values_list(*RECORD_COLUMNS)

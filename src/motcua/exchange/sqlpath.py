@@ -1,17 +1,15 @@
 """The export on PostgreSQL, set-based: one query builds each sync record's JSON text in the
-server's C code and COPY streams the lines out; Python only copies bytes to the file. It writes
+server's C code and COPY streams the lines out (exchange/sqlexport.py runs it). It writes
 what `dvcqg.mapping.record_to_sync` + `SyncWriter` write, byte for byte (tests/exchange/
 test_export_sql.py compares both): the field lists, their order and the codes come from the
 mapping, only the SQL spelling of each rule lives here."""
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
-from typing import IO
+from typing import Any
 
 import orjson
-from django.db import connection, transaction
 
 from motcua.catalog.models import Field, Procedure
 from motcua.records.lifecycle import Action, State
@@ -19,11 +17,12 @@ from motcua.records.models import Record, RecordAttachment, RecordEvent
 from motcua.units.models import Agency
 
 from .dvcqg import mapping as m
+from .dvcqg.values import LOCAL_TZ
 
 # Compact JSON text of any jsonb value with object keys in the order `mapping._in_order` writes:
 # `first` as given, then the others by code point (COLLATE "C"); `first` applies to the items of
 # a list, not to nested objects. jsonb keeps its own key order (length first), hence the rebuild.
-_ORDERED_FN = """
+ORDERED_FN = """
 CREATE OR REPLACE FUNCTION pg_temp.motcua_json(v jsonb, first text[]) RETURNS text
 LANGUAGE sql IMMUTABLE AS $f$
 SELECT CASE jsonb_typeof(v)
@@ -56,7 +55,8 @@ def _s(expr: str) -> str:
 
 def _t(expr: str) -> str:
     """`values.format_datetime` as a JSON string: local yyyyMMddHHmmss, '' for none."""
-    return f"""('"' || coalesce(to_char(({expr}) AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYYYMMDDHH24MISS'), '') || '"')"""
+    # The session's time zone is the file's (prepare_session): cheaper than AT TIME ZONE each time.
+    return f"""('"' || coalesce(to_char({expr}, 'YYYYMMDDHH24MISS'), '') || '"')"""
 
 
 def _flag(expr: str) -> str:
@@ -65,10 +65,10 @@ def _flag(expr: str) -> str:
 
 def _obj(pairs: list[tuple[str, str]]) -> str:
     """A JSON object text from (key, JSON text expression) pairs, in that order."""
-    parts = [
-        f"'{'{' if i == 0 else ','}{orjson.dumps(k).decode()}:' || {v}" for i, (k, v) in enumerate(pairs)
-    ]
-    return "(" + " || ".join(parts) + " || '}')"
+    # concat(): one copy of the text; a chain of || copies the growing text at every step. Every
+    # part is non-null (concat would read a null as '').
+    parts = [f"'{'{' if i == 0 else ','}{orjson.dumps(k).decode()}:', {v}" for i, (k, v) in enumerate(pairs)]
+    return "concat(" + ", ".join(parts) + ", '}')"
 
 
 def _item(expr: str, name: str) -> str:
@@ -154,10 +154,13 @@ def _history() -> str:
         ]
     )
     item = f"(CASE WHEN e.action = %(sync_history)s THEN {_item('it', m.HISTORY_FIELD)} ELSE {built} END)"
-    return f"""'[' || coalesce((SELECT string_agg({item}, ',' ORDER BY e.at, e.id)
+    # One pass over the record's events: the history items, and whether a supplement was asked
+    # for (most records: no — the supplements' subquery is skipped).
+    return f"""CROSS JOIN LATERAL (SELECT string_agg({item}, ',' ORDER BY e.at, e.id) AS items,
+        coalesce(bool_or(e.action = %(requested)s), false) AS asked
       FROM {RecordEvent._meta.db_table} e LEFT JOIN {_user_table()} u ON u.id = e.actor_id
       CROSS JOIN LATERAL (SELECT coalesce(e.detail -> 'item', '{{}}'::jsonb) AS it OFFSET 0) AS i
-      WHERE e.record_id = r.id AND e.action <> ALL(%(exchange)s)), '') || ']'"""
+      WHERE e.record_id = r.id AND e.action <> ALL(%(exchange)s)) AS ev"""
 
 
 def _supplements() -> str:
@@ -232,7 +235,7 @@ def _derived_lists() -> dict[str, str]:
         "TaiLieuNop": _documents(),
         "DanhSachLePhi": f"(CASE WHEN coalesce(r.fees_total_vnd, 0) <> 0 THEN '[' || {fee} || ']' ELSE '[]' END)",
         "DanhSachGiayToKetQua": "'[]'",
-        "DanhSachHoSoBoSung": _supplements(),
+        "DanhSachHoSoBoSung": f"(CASE WHEN ev.asked THEN {_supplements()} ELSE '[]' END)",
     }
 
 
@@ -244,34 +247,22 @@ def _line_sql() -> str:
     scalars, derived = _scalars(), _derived_lists()
     pairs = []
     for name in m.SCALAR_FIELDS:
-        verbatim = f"xv -> '{name}'"
         pairs.append(
-            (
-                name,
-                f"(CASE WHEN xv ? '{name}' THEN {_j(verbatim)} ELSE {scalars[name]} END)",
-            )
+            (name, f"(CASE WHEN xv ? '{name}' THEN {_j(f"xv -> '{name}'")} ELSE {scalars[name]} END)")
         )
     for name in m.LIST_FIELDS:
-        kept = f"xl -> '{name}'"
-        pairs.append(
-            (
-                name,
-                f"(CASE WHEN xl ? '{name}' THEN {_list(kept, name)} ELSE {derived[name]} END)",
-            )
-        )
-    pairs.append((m.HISTORY_FIELD, _history()))
+        kept = _list(f"xl -> '{name}'", name)
+        pairs.append((name, f"(CASE WHEN xl ? '{name}' THEN {kept} ELSE {derived[name]} END)"))
+    pairs.append((m.HISTORY_FIELD, "'[' || coalesce(ev.items, '') || ']'"))
     unknown = f"""coalesce((SELECT string_agg(',' || to_json(k)::text || ':' || {_j("x")}, '' ORDER BY k COLLATE "C")
       FROM jsonb_each(CASE WHEN jsonb_typeof(xu) = 'object' THEN xu END) AS u(k, x)), '')"""
     body = _obj(pairs)
-    return f"(left({body}, -1) || {unknown} || '}}')"
+    return f"(CASE WHEN xu IS NULL THEN {body} ELSE left({body}, -1) || {unknown} || '}}' END)"
 
 
-def export_records_sql(
-    *, agency: Agency, start: dt.datetime, end: dt.datetime, out: IO[str], fmt: str
-) -> int:
-    """Write the agency's records received in [start, end) (or submitted, if never received), ordered
-    by code, as `SyncWriter` would; returns how many."""
-    params = {
+def export_params(*, agency: Agency, start: dt.datetime, end: dt.datetime) -> dict[str, Any]:
+    """The parameters of `lines_sql` and `codes_sql` for the agency's records in [start, end)."""
+    return {
         "agency": agency.pk,
         "agency_name": agency.name,
         "start": start,
@@ -285,44 +276,45 @@ def export_records_sql(
         "requested": Action.REQUEST_SUPPLEMENT.value,
         "received": Action.SUPPLEMENT_RECEIVED.value,
     }
+
+
+# The records an export writes: received in [start, end), or submitted then if never received.
+_WHERE = """r.agency_id = %(agency)s AND (r.received_at >= %(start)s AND r.received_at < %(end)s
+        OR r.received_at IS NULL AND r.submitted_at >= %(start)s AND r.submitted_at < %(end)s)"""
+
+
+def lines_sql(*, low: bool, high: bool) -> str:
+    """The query of the export's lines ordered by code; with `low`/`high`, only the codes in
+    [%(low)s, %(high)s) (a part of a parallel export)."""
+    bounds = (" AND r.code >= %(low)s" if low else "") + (" AND r.code < %(high)s" if high else "")
     # The parts of `extra` taken apart once per record (OFFSET 0: not flattened into each use).
-    query = f"""SELECT {_line_sql()} FROM {Record._meta.db_table} r
+    return f"""SELECT {_line_sql()} FROM {Record._meta.db_table} r
       CROSS JOIN LATERAL (SELECT r.extra -> 'verbatim' AS xv, r.extra -> 'lists' AS xl,
         r.extra -> 'unknown' AS xu OFFSET 0) AS x
       JOIN {Procedure._meta.db_table} p ON p.id = r.procedure_id
       JOIN {Field._meta.db_table} f ON f.id = p.field_id
-      WHERE r.agency_id = %(agency)s AND (r.received_at >= %(start)s AND r.received_at < %(end)s
-        OR r.received_at IS NULL AND r.submitted_at >= %(start)s AND r.submitted_at < %(end)s)
+      {_history()}
+      WHERE {_WHERE}{bounds}
       ORDER BY r.code"""
-    count = 0
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL check_function_bodies = off")  # the function calls itself
-        cursor.execute(_ORDERED_FN)
-        raw = cursor.cursor  # psycopg 3
-        # CSV with a quote and a delimiter no JSON text holds raw: each line comes out as it is
-        # (the text format would double every backslash).
-        sql = raw.mogrify(query, params)
-        copy_sql = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
-        if fmt == "json":
-            out.write("[")
-        pending, started = "", False
-        with raw.copy(copy_sql) as copy:
-            for block in copy:
-                text = decoder.decode(bytes(block))
-                if not text:
-                    continue
-                n = text.count("\n")
-                if fmt == "jsonl":
-                    out.write(text)
-                else:
-                    # "[", "\n" before the first record, ",\n" between records, "\n]\n" at the end.
-                    text = (pending or ("" if started else "\n")) + text.replace("\n", ",\n")
-                    started = True
-                    pending = ",\n" if text.endswith(",\n") else ""
-                    out.write(text[: -len(pending)] if pending else text)
-                count += n
-        out.write(decoder.decode(b"", final=True))
-        if fmt == "json":
-            out.write("\n]\n")
-    return count
+
+
+def codes_sql(parts: int, sample: float | None) -> str:
+    """The codes cutting the export's records into `parts` parts of about the same size
+    (percentiles, over a sample of the table's pages if `sample` percent is given)."""
+    fractions = ",".join(str(i / parts) for i in range(1, parts))
+    tablesample = f" TABLESAMPLE SYSTEM ({sample})" if sample is not None else ""
+    return f"""SELECT percentile_disc(ARRAY[{fractions}]::float8[]) WITHIN GROUP (ORDER BY r.code), count(*)
+      FROM {Record._meta.db_table} r{tablesample} WHERE {_WHERE}"""
+
+
+def prepare_session(cursor: Any) -> None:
+    """What a connection needs before running `lines_sql` (in its transaction)."""
+    cursor.execute(f"SET LOCAL TimeZone = '{LOCAL_TZ.key}'")  # the file's times are local (_t)
+    cursor.execute("SET LOCAL check_function_bodies = off")  # the function calls itself
+    cursor.execute(ORDERED_FN)
+
+
+def copy_sql(raw_cursor: Any, query: str, params: dict[str, Any]) -> str:
+    # CSV with a quote and a delimiter no JSON text holds raw: each line comes out as it is
+    # (the text format would double every backslash).
+    return f"COPY ({raw_cursor.mogrify(query, params)}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
