@@ -135,6 +135,13 @@ def odd_records() -> list[dict]:
         r(34, TaiKhoanDuocXacThucVoiVNeID="2"),  # rejected
         r(35, DanhSachGiayToKetQua="sai"),  # rejected: not a list
         r(36, TaiLieuNop=["sai"]),  # rejected: not objects
+        # Other JSON types where the spec says strings: SQL reads fields as text, leaves them to Python.
+        r(37, NgayTra=True),
+        r(38, SoDienThoai={"so": "0912"}),
+        r(39, MaDoiTuong="true"),  # the text "true" is a string: SQL may take it
+        r(40, QuaTrinhXuLy=[{**history, "NgayKetThucTheoQuyDinh": None}]),  # null: no due date
+        r(41, QuaTrinhXuLy=[{**history, "NgayKetThucTheoQuyDinh": True}]),  # rejected
+        r(42, QuaTrinhXuLy=[{**history, "ThoiDiemXuLy": None, "NgayBatDau": "20260303080000"}]),
         r(1, ChuHoSo="Trần Văn Bình Mới"),  # the same code again: the later one updates
         "không phải hồ sơ",
         [],

@@ -1,7 +1,7 @@
 """The SQL twins of `dvcqg.mapping.parse_sync_record`, `source_extra` and `core.text.search_key`,
 generated from the mapping's tables (codes, states, fields, limits) so that a rule lives in one
-place. They read a staged sync record (`d`, jsonb) and give the Record columns the Python path
-would write — for the plain, valid record only: `OK` is true when every value has the common,
+place. They read a staged sync record (`d`, jsonb; its fields once, as `t`) and give the Record
+columns the Python path would write — for the plain, valid record only: `OK` is true when every value has the common,
 valid shape (strings, 14-digit local times, known codes …). Any other record — a number
 anywhere, a null scalar, text not in NFC, a character the search-key table does not know, an
 error — is left to the Python path, which accepts or rejects it with its own words. So the SQL
@@ -115,6 +115,12 @@ def jdate_ok(value: str) -> str:
     return f"({value} IS NULL OR {value} IN ('null', '\"\"') OR (jsonb_typeof({value}) = 'string' AND {date_ok(text)}))"
 
 
+def tdate_ok(text: str) -> str:
+    """`jdate_ok` for a value read as text (`jsonb_to_record`): NULL (absent or null), "" or a
+    valid time; any other JSON type reads as text no valid time matches."""
+    return f"(coalesce({text}, '') = '' OR {date_ok(text)})"
+
+
 def jtime(value: str) -> str:
     """The timestamptz of a jsonb date value (NULL when absent, null or "")."""
     text = f"({value} #>> '{{}}')"
@@ -156,11 +162,25 @@ def rule_set(day: str) -> str:
 
 
 def _t(name: str) -> str:
-    return f"(d ->> {lit(name)})"
+    """A top-level field as text (as `->>` gives it), from the one `jsonb_to_record` per document."""
+    return f'(t."{name}")'
 
 
 def _j(name: str) -> str:
-    return f"(d -> {lit(name)})"
+    """A list field as jsonb (JSON null reads as SQL NULL, which `_list_shape` treats alike)."""
+    return f'(t."{name}")'
+
+
+def _fields() -> str:
+    """The column list of `jsonb_to_record`: scalars as text, lists as jsonb. Each document is
+    read once here instead of ~300 `->`/`->>` lookups (each one copies its value out)."""
+    lists = (*m.LIST_FIELDS, m.HISTORY_FIELD)
+    return ", ".join([*(f'"{k}" text' for k in m.SCALAR_FIELDS), *(f'"{k}" jsonb' for k in lists)])
+
+
+def ttime(text: str) -> str:
+    """The timestamptz of a date text (NULL when absent, "" or not a valid time)."""
+    return f"CASE WHEN {date_ok(text)} THEN {to_time(text)} END"
 
 
 def _array(value: str) -> str:
@@ -237,7 +257,8 @@ def calc_select(stage: str, agency_table: str, procedure_table: str, field_table
         # No number anywhere (jsonb would keep 1.50 or 1e2 as written, Python as a float): the
         # numeric values as a text search vector, ~6 µs where a JSON path takes ~40.
         "jsonb_to_tsvector('simple', d, '[\"numeric\"]') = ''::tsvector",
-        *(f"coalesce(jsonb_typeof({_j(k)}) = 'string', {_j(k)} IS NULL)" for k in m.SCALAR_FIELDS),
+        # String or absent (not null): the one check that needs the jsonb value's type.
+        *(f"coalesce(jsonb_typeof(d -> {lit(k)}), 'string') = 'string'" for k in m.SCALAR_FIELDS),
         f"{code} ~ '{m.RECORD_CODE.pattern.replace('(?P<agency>', '(').replace('(?P<day>', '(').replace('(?P<seq>', '(').replace(chr(92) + 'd', '[0-9]')}'",
         f"char_length({code}) <= {m._MAX['MaHoSo']}",
         f"{_t('MaTTHC')} ~ '^[0-9][.][0-9]{{6}}([.][ -~]*[!-~])?$'",
@@ -264,9 +285,9 @@ def calc_select(stage: str, agency_table: str, procedure_table: str, field_table
         ),
         f"{submitted_t} IS NOT NULL",
         *(f"coalesce(char_length({_t(k)}) <= {n}, true)" for k, n in m._MAX.items() if k != "MaHoSo"),
-        f"coalesce({name} IS NFC NORMALIZED, true)",
+        "coalesce(v.applicant_name IS NFC NORMALIZED, true)",
         f"coalesce({_t('TrichYeuHoSo')} IS NFC NORMALIZED, true)",
-        searchable_sql(f"({code} || ' ' || coalesce({name}, '') || ' ' || coalesce({id_number}, ''))"),
+        searchable_sql("sk.k"),
         _list_shape("TaiLieuNop", "tl.objects"),
         "coalesce(tl.valid, true)",
         _list_shape("DanhSachLePhi", "fe.objects"),
@@ -282,12 +303,12 @@ def calc_select(stage: str, agency_table: str, procedure_table: str, field_table
         "coalesce(hi.valid, true)",
     ]
     status_ok = f"coalesce(e ->> 'TrangThai', '') IN ({_in(m.STATUS_CODES | {''})})"
-    start_ok = jdate_ok("(e -> 'NgayBatDau')")
+    start_ok = tdate_ok('h."NgayBatDau"')
     at_ok = " AND ".join(
         [
-            jdate_ok("(e -> 'ThoiDiemXuLy')"),
-            jdate_ok("(e -> 'NgayKetThucTheoQuyDinh')"),
-            f"(coalesce(e ->> 'ThoiDiemXuLy', '') <> '' OR ({start_ok} AND coalesce(e ->> 'NgayBatDau', '') <> ''))",
+            tdate_ok('h."ThoiDiemXuLy"'),
+            tdate_ok('h."NgayKetThucTheoQuyDinh"'),
+            f"""(coalesce(h."ThoiDiemXuLy", '') <> '' OR ({start_ok} AND coalesce(h."NgayBatDau", '') <> ''))""",
         ]
     )
     strings = "coalesce(jsonb_typeof(e -> '{0}') IN ('null', 'string'), true)"
@@ -297,7 +318,7 @@ def calc_select(stage: str, agency_table: str, procedure_table: str, field_table
     return f"""
 SELECT s.pos, {code} AS code, ok.value AS ok, a.id AS agency_id, a.unit_id AS unit_id, p.id AS procedure_id,
   v.state, v.channel, v.applicant_name, v.applicant_id_number, v.applicant_phone, v.applicant_email,
-  v.applicant_kind, v.summary, {search_key_sql(f"({code} || ' ' || coalesce({name}, '') || ' ' || coalesce({id_number}, ''))")} AS search_text,
+  v.applicant_kind, v.summary, {search_key_sql("sk.k")} AS search_text,
   v.submitted_at, v.received_at, v.due_at, v.original_due_at, v.finished_at, v.returned_at, v.ended_at,
   CASE WHEN v.state = {lit(State.SUPPLEMENT.value)} THEN su.requested END AS clock_paused_at,
   su.requested AS supplement_requested_at, coalesce(su.n, 0) AS supplement_count,
@@ -312,6 +333,7 @@ SELECT s.pos, {code} AS code, ok.value AS ok, a.id AS agency_id, a.unit_id AS un
 FROM {stage} s
 CROSS JOIN LATERAL (SELECT s.doc AS d,
     CASE WHEN jsonb_typeof(s.doc) = 'object' THEN s.doc ELSE '{{}}'::jsonb END AS o OFFSET 0) dd
+CROSS JOIN LATERAL jsonb_to_record(dd.o) AS t({_fields()})
 LEFT JOIN {agency_table} a ON a.code = split_part({code}, '-', 1)
 LEFT JOIN {procedure_table} p ON p.code = left({_t("MaTTHC")}, 8)
 LEFT JOIN {field_table} f ON f.id = p.field_id
@@ -346,17 +368,19 @@ LEFT JOIN LATERAL (SELECT bool_and(jsonb_typeof(e) = 'object') AS objects, count
 LEFT JOIN LATERAL (SELECT bool_and(jsonb_typeof(e) = 'object') AS objects,
     bool_and({at_ok} AND {status_ok} AND coalesce(jsonb_typeof(e -> 'NoiDungXuLy') = 'null'
       OR (jsonb_typeof(e -> 'NoiDungXuLy') = 'string' AND (e ->> 'NoiDungXuLy') IS NFC NORMALIZED), true)) AS valid
-  FROM jsonb_array_elements({_array(_j(m.HISTORY_FIELD))}) e) hi ON true
+  FROM jsonb_array_elements({_array(_j(m.HISTORY_FIELD))}) e
+  CROSS JOIN LATERAL jsonb_to_record(CASE WHEN jsonb_typeof(e) = 'object' THEN e ELSE '{{}}' END)
+    AS h("ThoiDiemXuLy" text, "NgayBatDau" text, "NgayKetThucTheoQuyDinh" text)) hi ON true
 CROSS JOIN LATERAL (SELECT
     {state} AS state,
     coalesce(nullif({_t("KenhThucHien")}, ''), '1') AS channel,
     {name} AS applicant_name, {id_number} AS applicant_id_number,
     {strip_sql(_t("SoDienThoai"))} AS applicant_phone, {strip_sql(_t("Email"))} AS applicant_email,
     coalesce(nullif({_t("LoaiDoiTuong")}, ''), '1') AS applicant_kind, coalesce({_t("TrichYeuHoSo")}, '') AS summary,
-    {jtime(_j("NgayNopHoSo"))} AS submitted_raw,
-    {jtime(_j("NgayTiepNhan"))} AS received_at, {jtime(_j("NgayHenTra"))} AS due_at,
-    {jtime(_j("NgayKetThucXuLy"))} AS finished_at, {jtime(_j("NgayTra"))} AS returned_at,
-    {jtime(_j("NgayTuChoi"))} AS refused_at,
+    {ttime(_t("NgayNopHoSo"))} AS submitted_raw,
+    {ttime(_t("NgayTiepNhan"))} AS received_at, {ttime(_t("NgayHenTra"))} AS due_at,
+    {ttime(_t("NgayKetThucXuLy"))} AS finished_at, {ttime(_t("NgayTra"))} AS returned_at,
+    {ttime(_t("NgayTuChoi"))} AS refused_at,
     coalesce(nullif({_t("DuocThanhToanTrucTuyen")}, ''), '0') AS paid_online,
     coalesce({_t("TaiKhoanDuocXacThucVoiVNeID")} = '1', false) AS vneid,
     coalesce({_t("NoiNopHoSo")} = {lit(m.NATIONAL_PORTAL)}, false) AS portal,
@@ -365,9 +389,12 @@ CROSS JOIN LATERAL (SELECT v0.*, coalesce(v0.submitted_raw, v0.received_at) AS s
     coalesce(su.due_before, v0.due_at) AS original_due_at,
     coalesce(v0.finished_at, v0.returned_at, v0.refused_at) AS ended_at,
     {approved.replace("v.state", "v0.state")} AS approved OFFSET 0) v
-CROSS JOIN LATERAL (SELECT jsonb_strip_nulls(jsonb_build_object({verbatim})) AS verbatim,
-    dd.o - {known} AS unknown,
-    CASE WHEN (dd.o - {known}) = '{{}}' THEN dd.o - {not_lists}
+-- The search text once: the checks and the key read it four times.
+CROSS JOIN LATERAL (SELECT {code} || ' ' || coalesce(v.applicant_name, '') || ' '
+    || coalesce(v.applicant_id_number, '') AS k OFFSET 0) sk
+CROSS JOIN LATERAL (SELECT dd.o - {known} AS unknown OFFSET 0) xu
+CROSS JOIN LATERAL (SELECT jsonb_strip_nulls(jsonb_build_object({verbatim})) AS verbatim, xu.unknown,
+    CASE WHEN xu.unknown = '{{}}' THEN dd.o - {not_lists}
       ELSE coalesce((SELECT jsonb_object_agg(key, value) FROM jsonb_each(dd.o) WHERE key IN ({lists})), '{{}}') END AS lists
     OFFSET 0) x
 CROSS JOIN LATERAL (SELECT s.doc IS NOT NULL AND {" AND ".join(f"({c})" for c in checks)} AS value) ok
