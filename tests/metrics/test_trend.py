@@ -55,3 +55,13 @@ def test_kept_months_equal_the_live_index_and_the_running_month_is_live(
     with django_capture_on_commit_callbacks(execute=True):
         points = trend(scope, end=local(2026, 4, 5).date(), months=1, now=NOW, known=known)
     assert points[0].result.metric("DOSSIER_ON_TIME").points == Decimal("15.00")  # 20 × 3/4
+
+
+def test_months_not_begun_have_no_point(xa_an, django_capture_on_commit_callbacks):
+    """A running year's trend ends with its running month: May and June have not begun on 10/04."""
+    xa_an.records(on_time=1)
+    scope = scopes.parse_scope("xa-22501")
+    with django_capture_on_commit_callbacks(execute=True):
+        points = trend(scope, end=local(2026, 6, 30).date(), months=3, now=NOW)
+    assert [p.period.key for p in points] == ["2026-04"]
+    assert points[0].result == counting.unit_index(scope, points[0].period, now=NOW)

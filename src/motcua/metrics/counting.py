@@ -33,7 +33,16 @@ today's supplement count and due date; the events would tell, at the cost of rea
 Speed: metrics.rollups keeps what each record adds to the counters as changes by day (receipt,
 end, falling overdue, a pause); the index sums the changes before the judging day from the
 coarsest rows that fit (month × month, month × day, day × month, day × day) and counts live only
-the records that changed on the judging day itself.
+the records that changed on the judging day itself. That live part is one statement
+(metrics.live_sql): a branch per kind of change (received, ended, due, paused that day), each an
+index scan leaving out the records an earlier branch counts, grouped by unit, agency and month of
+receipt; Django builds it once per process and number of ids, later calls put the ids and
+moments in place. Within one dashboard page (metrics.onepage.reading(), opened by the views) a
+live count covered by an earlier one at the same moment — a running year's trend asks for its
+running month — is taken from the earlier rows, and the catalogue offered that day and the units
+are read once. Closed periods are kept (metrics.snapshots); a running period's part before today
+is not: at 1,000,000 records it is one or two roll-up reads of 5–10 ms (the month × month grain
+makes a year as cheap as a month), too little to be worth a kept copy and its invalidation.
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ from motcua.catalog.models import Component, Fee, OnlineLevel, Procedure
 from motcua.catalog.models import Offering as CatalogOffering
 from motcua.records.models import Record
 
-from . import facts, scoring
+from . import facts, live_sql, scoring
 from .models import ProcedureRollup, RecordRollup, RecordRollupDay
 from .periods import Period
 from .rules import rule_set_at
@@ -97,38 +106,21 @@ def _keys(who: Members) -> list[_Key]:
     return [("agency", who.agency_id)] if who.agency_id is not None else [("unit", u) for u in who.unit_ids]
 
 
+def _whose_ids(who: Iterable[Members]) -> tuple[list[int], list[int]]:
+    """The unit ids and agency ids whose rows any of the scopes counts."""
+    keys = {k for m in who for k in _keys(m)}
+    return sorted(i for kind, i in keys if kind == "unit"), sorted(i for kind, i in keys if kind == "agency")
+
+
 def _whose(who: Iterable[Members]) -> Q:
     """Rows (records or rollup rows) of any of the scopes."""
-    keys = {k for m in who for k in _keys(m)}
-    units = sorted(i for kind, i in keys if kind == "unit")
-    agencies = sorted(i for kind, i in keys if kind == "agency")
+    units, agencies = _whose_ids(who)
     found = Q(pk__in=[])
     if units:
         found |= Q(unit_id__in=units)
     if agencies:
         found |= Q(agency_id__in=agencies)
     return found
-
-
-def _changed_on_the_day(win: Window) -> list[Q]:
-    """Records with a change on the judging day: received, ended, falling overdue (just after the
-    due moment) or paused that day — the rollups cannot tell before or after `at` for them."""
-    first, after = win.day_start, local_start(win.day + dt.timedelta(days=1))
-    tick = dt.timedelta(microseconds=1)
-    return [
-        Q(received_at__gte=first),
-        Q(ended_at__gte=first, ended_at__lt=after),
-        Q(due_at__gte=first - tick, due_at__lt=after - tick),
-        Q(clock_paused_at__gte=first, clock_paused_at__lt=after),
-    ]
-
-
-def _changed_ids(records: QuerySet[Record], win: Window) -> QuerySet[Record, dict[str, Any]]:
-    """The ids of `records` changed on the judging day, as a UNION of one index scan per kind of
-    change. One OR of the four makes PostgreSQL read every record of the period's scope (a month
-    of a province: ~30,000 heap pages at 1,000,000 records) to keep the ~2,000 changed today."""
-    parts = [records.filter(change).values("pk").order_by() for change in _changed_on_the_day(win)]
-    return parts[0].union(*parts[1:])
 
 
 def _receipt_months(period: Period, win: Window) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
@@ -185,23 +177,17 @@ def _grouped_rows(who: dict[str, Members], period: Period, win: Window) -> list[
             .annotate(**sums)
             .order_by()
         )
-    now, before = facts.conditions(win.at), facts.conditions(win.day_start - dt.timedelta(microseconds=1))
-    held = Q(received_at__lt=win.day_start)
-    in_period = Record.objects.filter(
-        whose, received_at__gte=win.start, received_at__lt=win.end, received_at__lte=win.at
-    )
-    live = (
-        facts.annotate(Record.objects.filter(pk__in=_changed_ids(in_period, win)))
-        .values("unit_id", "agency_id")
-        .annotate(
-            **{
-                name: Count("pk", filter=now[name]) - Count("pk", filter=held & before[name])
-                for name in facts.COUNTERS
-            }
-        )
-        .order_by()
-    )
-    return [*rows, *live]
+    units, agencies = _whose_ids(who.values())
+    return [*rows, *live_sql.live_rows(units, agencies, _live_moments(win))]
+
+
+def _live_moments(win: Window) -> dict[str, dt.datetime]:
+    """The moments of metrics.live_sql: the period's bounds, the judging moment, and the judging
+    day's bounds (a microsecond earlier for the due moment: a record falls overdue just after it)."""
+    first, after = win.day_start, local_start(win.day + dt.timedelta(days=1))
+    tick = dt.timedelta(microseconds=1)
+    return {"start": win.start, "end": win.end, "at": win.at, "first": first, "after": after,
+            "first_tick": first - tick, "after_tick": after - tick}  # fmt: skip
 
 
 def record_totals_many(who: dict[str, Members], period: Period, win: Window) -> dict[str, dict[str, int]]:

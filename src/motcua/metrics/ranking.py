@@ -12,15 +12,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 
 from motcua.catalog.models import Fee, OnlineLevel, Procedure
 from motcua.catalog.models import Offering as CatalogOffering
 from motcua.records.timeliness import LOCAL_TZ
-from motcua.units.models import AdministrativeUnit, UnitLevel
+from motcua.units.models import AdministrativeUnit, Agency, UnitLevel
 
-from . import counting, facts, periods, scoring, snapshots
+from . import counting, facts, onepage, periods, scoring, snapshots
 from .counting import RECORD_METRICS
 from .models import ProcedureRollup
 from .periods import Period
@@ -81,9 +81,14 @@ def _members_many(scopes: Sequence[Scope], on: dt.date) -> dict[str, Members]:
         )
         ids = dict(rows)
         found |= {s.key: Members(unit_ids=(ids[s.code],)) for s in plain if s.code in ids}
-    for s in scopes:  # agencies, provinces, merged communes, old codes: one by one, as counting does
+    agencies = [s for s in scopes if s.kind == "agency" and s.key not in found]
+    if agencies:
+        rows = Agency.objects.filter(code__in=[s.code for s in agencies]).values_list("code", "pk", "unit_id")
+        by_code = {code: Members(unit_ids=(unit_id,), agency_id=pk) for code, pk, unit_id in rows}
+        found |= {s.key: by_code[s.code] for s in agencies if s.code in by_code}
+    for s in scopes:  # provinces, merged communes, old codes, unknown agencies: as counting does
         if s.key not in found:
-            found[s.key] = members(s, on)
+            found[s.key] = onepage.remembered(("members", s.key, on), lambda s=s: members(s, on))
     return found
 
 
@@ -94,18 +99,6 @@ def _keys(who: Members) -> list[_Key]:
     return [("agency", who.agency_id)] if who.agency_id is not None else [("unit", u) for u in who.unit_ids]
 
 
-def _grouped(rows: Iterable[dict], wanted: set[_Key], names: Sequence[str]) -> dict[_Key, dict[str, int]]:
-    """Rows carrying unit_id and agency_id → the sums of `names` under each wanted key."""
-    sums: dict[_Key, dict[str, int]] = {}
-    for row in rows:
-        for key in (("unit", row["unit_id"]), ("agency", row["agency_id"])):
-            if key in wanted:
-                bucket = sums.setdefault(key, dict.fromkeys(names, 0))
-                for name in names:
-                    bucket[name] += row[name] or 0
-    return sums
-
-
 def _record_totals_many(who: dict[str, Members], period: Period, win: Window) -> dict[str, dict[str, int]]:
     return counting.record_totals_many(who, period, win)  # grouped by unit and agency in one pass
 
@@ -114,27 +107,20 @@ def _procedure_counts_many(
     who: dict[str, Members], period: Period, win: Window
 ) -> dict[str, dict[str, scoring.Count]]:
     unit_ids = {u for m in who.values() for u in m.unit_ids}
-    offered = list(
-        CatalogOffering.objects.valid_at(win.day)
-        .filter(agency__unit_id__in=unit_ids)
-        .values_list("agency__unit_id", "agency_id", "procedure_id", "online_level")
-    )
-    all_ids = {row[2] for row in offered}
-    fee_ids = set(
-        Fee.objects.filter(procedure_id__in=all_ids)
-        .filter(Q(amount_vnd__isnull=True) | Q(amount_vnd__gt=0))
-        .values_list("procedure_id", flat=True)
-    )
-    complete_ids = set(
-        Procedure.objects.filter(pk__in=all_ids).filter(counting._seven_parts()).values_list("pk", flat=True)
-    )
+    offered_by, fee_ids, complete_ids = _catalogue(frozenset(unit_ids), win.day)
     whole, partial = counting._month_ranges(period, win)
-    used: list[tuple[int, int, int, bool]] = [
-        (u, a, p, online > 0)
-        for u, a, p, online in ProcedureRollup.objects.filter(
-            month__in=whole, unit_id__in=unit_ids
-        ).values_list("unit_id", "agency_id", "procedure_id", "online")
-    ]
+    # Whole months (consecutive: one range per unit in the index) summed per (unit, agency,
+    # procedure) in the database: a year is 12 × fewer rows.
+    used: list[tuple[int, int, int, bool]] = []
+    if whole:
+        summed = (
+            ProcedureRollup.objects.filter(month__gte=whole[0], month__lte=whole[-1], unit_id__in=unit_ids)
+            .values("unit_id", "agency_id", "procedure_id")
+            .annotate(any_online=Sum("online"))
+            .values_list("unit_id", "agency_id", "procedure_id", "any_online")
+            .order_by()
+        )
+        used = [(u, a, p, online > 0) for u, a, p, online in summed]
     online_now = facts.conditions(win.at)["online"]
     everyone = counting.scoped_records(Members(unit_ids=tuple(sorted(unit_ids))))
     for first, last in partial:
@@ -144,18 +130,18 @@ def _procedure_counts_many(
         rows = records.annotate(is_online=ExpressionWrapper(online_now, output_field=BooleanField()))
         used += list(rows.values_list("unit_id", "agency_id", "procedure_id", "is_online").distinct())
 
-    # Rows indexed once by unit and by agency: a scope reads only its own (not every row per scope).
-    offered_by = _by_key((u, a, p, level in ONLINE_LEVELS) for u, a, p, level in offered)
-    used_by = _by_key(used)
+    used_by = _sets_by_key(used)
+    nothing: tuple[set[int], set[int]] = (set(), set())
     found = {}
     for scope_key, m in who.items():
-        mine_offered = [row for key in _keys(m) for row in offered_by.get(key, ())]
-        mine_used = [row for key in _keys(m) for row in used_by.get(key, ())]
-        procedure_ids = {p for p, _online in mine_offered}
-        online_ids = {p for p, online in mine_offered if online}
+        keys = _keys(m)
+        mine_offered = [offered_by.get(key, nothing) for key in keys]
+        mine_used = [used_by.get(key, nothing) for key in keys]
+        procedure_ids: set[int] = set().union(*(every for every, _flagged in mine_offered))
+        online_ids: set[int] = set().union(*(flagged for _every, flagged in mine_offered))
         fees = fee_ids & procedure_ids
-        with_records = {p for p, _online in mine_used}
-        with_online = {p for p, online in mine_used if online}
+        with_records: set[int] = set().union(*(every for every, _flagged in mine_used))
+        with_online: set[int] = set().union(*(flagged for _every, flagged in mine_used))
         found[scope_key] = {
             "ONLINE_SERVICE_PROVIDED": scoring.Count(len(online_ids), len(procedure_ids)),
             "ONLINE_SERVICE_USED": scoring.Count(len(online_ids & with_online), len(online_ids)),
@@ -166,14 +152,46 @@ def _procedure_counts_many(
 
 
 ONLINE_LEVELS = {OnlineLevel.FULL, OnlineLevel.PARTIAL}
+_Sets = dict[_Key, tuple[set[int], set[int]]]
 
 
-def _by_key(rows: Iterable[tuple[int, int, int, bool]]) -> dict[_Key, list[tuple[int, bool]]]:
-    """(unit, agency, procedure, flag) rows → (procedure, flag) under ("unit", u) and ("agency", a)."""
-    index: dict[_Key, list[tuple[int, bool]]] = {}
+def _catalogue(unit_ids: frozenset[int], day: dt.date) -> tuple[_Sets, set[int], set[int]]:
+    """What the units' agencies offered on the day (procedures, and those online, by unit and by
+    agency), which of those procedures bear a fee and which show all seven parts; read once per
+    page (metrics.onepage)."""
+
+    def read() -> tuple[_Sets, set[int], set[int]]:
+        offered = list(
+            CatalogOffering.objects.valid_at(day)
+            .filter(agency__unit_id__in=unit_ids)
+            .values_list("agency__unit_id", "agency_id", "procedure_id", "online_level")
+        )
+        all_ids = {row[2] for row in offered}
+        fee_ids = set(
+            Fee.objects.filter(procedure_id__in=all_ids)
+            .filter(Q(amount_vnd__isnull=True) | Q(amount_vnd__gt=0))
+            .values_list("procedure_id", flat=True)
+        )
+        complete = Procedure.objects.filter(pk__in=all_ids).filter(counting._seven_parts())
+        # Indexed once by unit and by agency: a scope unites its keys' sets (not every row per scope).
+        offered_by = _sets_by_key((u, a, p, level in ONLINE_LEVELS) for u, a, p, level in offered)
+        return offered_by, fee_ids, set(complete.values_list("pk", flat=True))
+
+    return onepage.remembered(("ranking.catalogue", unit_ids, day), read)
+
+
+def _sets_by_key(rows: Iterable[tuple[int, int, int, bool]]) -> _Sets:
+    """(unit, agency, procedure, flag) rows → under ("unit", u) and ("agency", a): the procedures,
+    and those flagged (offered online; with an online record)."""
+    index: _Sets = {}
     for unit_id, agency_id, procedure_id, flag in rows:
-        index.setdefault(("unit", unit_id), []).append((procedure_id, flag))
-        index.setdefault(("agency", agency_id), []).append((procedure_id, flag))
+        for key in (("unit", unit_id), ("agency", agency_id)):
+            found = index.get(key)
+            if found is None:
+                found = index[key] = (set(), set())
+            found[0].add(procedure_id)
+            if flag:
+                found[1].add(procedure_id)
     return index
 
 

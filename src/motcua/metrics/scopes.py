@@ -19,6 +19,8 @@ from motcua.units.selectors import (
     units_with_predecessors,
 )
 
+from . import onepage
+
 WITH_PREDECESSORS = "+cu"
 _PREFIXES = {"tinh-": "province", "co-quan-": "agency", "xa-": "commune"}
 
@@ -52,7 +54,11 @@ def _lower_first(name: str) -> str:
 
 def _unit(code: str, level: str, on: dt.date) -> AdministrativeUnit | None:
     """The unit carrying the code on `on`, else its latest version before (an old xã keeps its key
-    after the merger), else its earliest one."""
+    after the merger), else its earliest one. Looked up once per page (metrics.onepage)."""
+    return onepage.remembered(("scopes.unit", code, level, on), lambda: _find_unit(code, level, on))
+
+
+def _find_unit(code: str, level: str, on: dt.date) -> AdministrativeUnit | None:
     found = unit_at(code=code, at=on)
     if found is not None and found.level == level:
         return found

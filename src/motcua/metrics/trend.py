@@ -7,6 +7,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
+from motcua.records.timeliness import LOCAL_TZ
+
 from . import scoring, snapshots
 from .counting import NO_DATA
 from .periods import Period, month
@@ -48,13 +52,17 @@ def trend(
 ) -> list[TrendPoint]:
     """One point per month, counted as `counting.metric_counts` counts — closed months from their
     snapshots (metrics.snapshots), the running one live unless `known` (counts by period key, e.g.
-    the page's own figure) has it; months before any rule set was in force are left out. The rule
-    set of a later month is reused for an earlier one it was also in force in (a short-lived
-    version in between is the only case this would miss)."""
+    the page's own figure) has it; months not begun yet (a running year's last ones) and months
+    before any rule set was in force are left out. The rule set of a later month is reused for an
+    earlier one it was also in force in (a short-lived version in between is the only case this
+    would miss)."""
     known = known or {}
+    today = (now or timezone.now()).astimezone(LOCAL_TZ).date()
     chosen: list[tuple[Period, scoring.RuleSet]] = []
     found: list[scoring.RuleSet] = []
     for period in reversed(last_months(end, months)):
+        if period.start > today:
+            continue
         rule_set = next((r for r in found if r.in_force(period.end)), None)
         if rule_set is None:
             try:

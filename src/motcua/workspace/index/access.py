@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.permissions import Permission
 from motcua.accounts.scope import unit_ids_in_scope
+from motcua.metrics import onepage
 from motcua.metrics.scopes import Scope, members, parse_scope
 from motcua.units.models import AdministrativeUnit, UnitLevel
 
@@ -33,8 +34,8 @@ def may_see(user, scope: Scope, on: dt.date) -> bool:
     ids = unit_ids_in_scope(user, Permission.READ)
     if ids is None:
         return True
-    try:
-        covered = members(scope, on).unit_ids
+    try:  # the same key as the rankings' (metrics.ranking): resolved once per page
+        covered = onepage.remembered(("members", scope.key, on), lambda: members(scope, on)).unit_ids
     except LookupError:
         return False
     return bool(covered) and set(covered) <= ids

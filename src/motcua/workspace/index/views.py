@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.metrics import ranking, scoring
+from motcua.metrics import onepage, ranking, scoring
 from motcua.metrics.explain import explain, misses_by_metric
 from motcua.metrics.rules import RuleSetNotFound
 from motcua.metrics.scopes import Scope, communes, provincial_agencies
@@ -68,6 +68,13 @@ def _trend_chart(scope: Scope, sel: Selection, result: scoring.Result, now: dt.d
 
 @login_required
 def province_view(request: HttpRequest) -> HttpResponse:
+    # One page's reads shared (metrics.onepage): the province's unit, resolved by the access check,
+    # the rankings and the trend; a running year's live part also answers its running month.
+    with onepage.reading():
+        return _province_page(request)
+
+
+def _province_page(request: HttpRequest) -> HttpResponse:
     sel = selection(request)
     on = sel.period.end
     key = access.province_key(on)
@@ -88,9 +95,8 @@ def province_view(request: HttpRequest) -> HttpResponse:
         # The province and every unit it ranks in one pass (snapshots for a closed period).
         results = ranking.unit_results([province, *in_communes, *in_agencies], sel.period, now=now)
     except RuleSetNotFound as error:
-        return render(
-            request, "workspace/index/province.html", _common(request, sel, scope=province, error=str(error))
-        )
+        context = _common(request, sel, scope=province, error=str(error))
+        return render(request, "workspace/index/province.html", context)
     result = results[0].result
     context = _common(
         request,
@@ -106,6 +112,11 @@ def province_view(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_context(request: HttpRequest, key: str, *, with_whatif: bool) -> dict:
+    with onepage.reading():  # one page's reads shared, as on the province page
+        return _unit_context_shared(request, key, with_whatif=with_whatif)
+
+
+def _unit_context_shared(request: HttpRequest, key: str, *, with_whatif: bool) -> dict:
     sel = selection(request)
     scope = access.scope_or_404(request.user, sel.scope_key(key), sel.period.end)
     now = timezone.now()
