@@ -4,6 +4,7 @@ real ids and moments in place — and it counts the records changed on the judgi
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from motcua.metrics import live_sql, onepage
 from motcua.metrics.counting import _live_moments
@@ -64,9 +65,28 @@ def test_one_page_asks_the_judging_day_once_for_a_year_and_its_running_month(dja
         rows_of_the_year = live_sql.live_rows(units, [], the_year)
         with django_assert_num_queries(0):
             shared_march = live_sql.live_rows(units[:1], [], march)  # within the year, one of its units
-        with django_assert_num_queries(1):
+        # PostgreSQL: the statement between a SET and a RESET of parallel workers
+        with django_assert_num_queries(3 if connection.vendor == "postgresql" else 1):
             live_sql.live_rows(units, [], moments(local(2026, 3, 2, 16, 30)))  # another moment: asked
 
     assert shared_march == alone
     assert sum(r["received"] for r in rows_of_the_year) == 3  # both communes, received today
     assert sum(r["received"] for r in shared_march) == 2  # Xã An's own
+
+
+@pytest.mark.django_db
+def test_postgresql_sends_one_statement_whatever_the_ids_and_restores_parallel_workers():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps the IN lists")
+    at = moments(local(2026, 3, 2, 16, 0))
+    one, one_params, _ = live_sql.statement([11], [], at)
+    many, many_params, _ = live_sql.statement([3, 12, 40, 41], [5, 9], at)
+    assert one == many and "= ANY(" in one and "IN (%s" not in one
+    assert len(one_params) == len(many_params)
+    assert [3, 12, 40, 41] in many_params and [5, 9] in many_params
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        [(before,)] = cursor.fetchall()
+        live_sql.live_rows([11], [], at)
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchall() == [(before,)]
