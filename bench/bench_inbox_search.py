@@ -37,7 +37,7 @@ from motcua.core.text import search_key  # noqa: E402
 from motcua.records.models import Record  # noqa: E402
 from motcua.records.selectors import Inbox, inbox, inbox_counts, record_search, visible_records  # noqa: E402
 from motcua.units.models import Agency, AgencyKind, UnitLevel  # noqa: E402
-from pgdb import prepare  # noqa: E402
+from pgdb import prepare, record_defaults  # noqa: E402
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 MIDDLES = ["Văn", "Thị", "Hữu", "Ngọc", "Minh", "Thanh", "Đức", "Thu", "Quốc", "Kim"]
@@ -146,7 +146,7 @@ def fill(n: int, agencies: list[Agency]) -> None:
         "middle_keys": [search_key(s) for s in MIDDLES],
         "given_keys": [search_key(s) for s in GIVENS],
     }
-    sql = FILL_SQL.format(**_other_columns(params))
+    sql = FILL_SQL.format(**record_defaults(FILL_SQL, params))
     start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.20251201)")
@@ -158,24 +158,6 @@ def fill(n: int, agencies: list[Agency]) -> None:
             "VACUUM ANALYZE records_record"
         )  # as autovacuum would have by the time anyone searches
     print(f"  filled in {time.perf_counter() - start:.0f} s")
-
-
-def _other_columns(params: dict) -> dict[str, str]:
-    """Columns the fill does not set itself (added to Record later) get their model default, so
-    the bench keeps working as the model grows; nullable ones stay NULL."""
-    head = FILL_SQL.split("SELECT", 1)[0].replace("{other_columns}", "")
-    named = {word.strip("() \n") for word in head.split("(", 1)[1].split(",")}
-    columns, values = [], []
-    for f in Record._meta.concrete_fields:
-        if f.primary_key or f.null or f.column in named:
-            continue
-        params[f"default_{f.column}"] = f.get_db_prep_save(f.get_default(), connection)
-        columns.append(f.column)
-        values.append(f"%(default_{f.column})s")
-    return {
-        "other_columns": "".join(f", {c}" for c in columns),
-        "other_values": "".join(f", {v}" for v in values),
-    }
 
 
 def main() -> None:

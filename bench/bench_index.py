@@ -26,7 +26,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import django
@@ -47,7 +46,7 @@ from motcua.records.services import Applicant, record_intake_at_counter  # noqa:
 from motcua.units.models import Agency, AgencyKind, UnitLevel  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pgdb import prepare  # noqa: E402
+from pgdb import prepare, record_defaults, timed  # noqa: E402
 
 FILL_SQL = """
 INSERT INTO records_record (
@@ -94,23 +93,6 @@ FROM (
 """
 
 
-def _other_columns(params: dict) -> dict[str, str]:
-    """Columns the fill does not name get their model default (the model grows meanwhile)."""
-    head = FILL_SQL.split("SELECT", 1)[0].replace("{other_columns}", "")
-    named = {word.strip("() \n") for word in head.split("(", 1)[1].split(",")}
-    columns, values = [], []
-    for f in Record._meta.concrete_fields:
-        if f.primary_key or f.null or f.column in named:
-            continue
-        params[f"default_{f.column}"] = f.get_db_prep_save(f.get_default(), connection)
-        columns.append(f.column)
-        values.append(f"%(default_{f.column})s")
-    return {
-        "other_columns": "".join(f", {c}" for c in columns),
-        "other_values": "".join(f", {v}" for v in values),
-    }
-
-
 def setup_world() -> list[Agency]:
     from motcua.catalog.demo import build_demo as catalog_demo
     from motcua.units.demo import build_demo as units_demo
@@ -132,7 +114,7 @@ def fill(n: int, agencies: list[Agency]) -> None:
         "units": [a.unit_id for a in agencies],
         "procedures": list(Procedure.objects.values_list("pk", flat=True)),
     }
-    sql = FILL_SQL.format(**_other_columns(params))
+    sql = FILL_SQL.format(**record_defaults(FILL_SQL, params))
     start = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.766)")
@@ -254,7 +236,7 @@ def _time_rollup_hooks(*, bucket_refresh: bool) -> None:
     from motcua.metrics import rollups
     from motcua.records import hooks
 
-    def timed(original):
+    def clocked(original):
         def run(*args):
             t0 = time.perf_counter()
             try:
@@ -267,9 +249,9 @@ def _time_rollup_hooks(*, bucket_refresh: bool) -> None:
     if bucket_refresh:
         hooks._before_change.pop(rollups.HOOK, None)
     else:
-        hooks.register_before_change(rollups.HOOK, timed(rollups.before_record_change))
+        hooks.register_before_change(rollups.HOOK, clocked(rollups.before_record_change))
     position = hooks._in_transaction.index(rollups.on_record_change)
-    hooks._in_transaction[position] = timed(rollups.on_record_change)
+    hooks._in_transaction[position] = clocked(rollups.on_record_change)
 
 
 def change_visible(rounds: int, burn: int = 0) -> tuple[list[float], list[float]]:
@@ -337,16 +319,6 @@ def profile_one_change() -> None:
 
 
 # --- (c) unit_index ------------------------------------------------------------------------------
-
-
-def timed(run: Callable[[], object], rounds: int) -> list[float]:
-    run()  # warm
-    samples = []
-    for _ in range(rounds):
-        t0 = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return samples
 
 
 def main() -> None:

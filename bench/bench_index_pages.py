@@ -39,7 +39,7 @@ from motcua.metrics.models import RecordRollup
 from motcua.metrics.rollups import rollups_rebuild
 from motcua.records.models import Record
 from motcua.units.models import AdministrativeUnit, UnitLevel
-from pgdb import prepare
+from pgdb import prepare, timed
 
 
 def queries_of(run: Callable[[], object]) -> int:
@@ -58,17 +58,6 @@ def queries_of(run: Callable[[], object]) -> int:
 
 def _load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-
-
-def timed(run: Callable[[], object], rounds: int, before: Callable[[], object] | None = None) -> list[float]:
-    samples = []
-    for _ in range(rounds):
-        if before is not None:
-            before()
-        t0 = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return samples
 
 
 def main() -> None:
