@@ -34,11 +34,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.calendars.hooks import CalendarChange
-from motcua.calendars.selectors import calendar_for, province_of
 from motcua.workdays import Calendar
 
 from .lifecycle import Action, State
 from .models import Record, RecordEvent
+from .recompute import AgencyCalendars
 from .rules import NoRuleSet, rules_at
 from .timeliness import Timeliness, classify
 
@@ -226,17 +226,13 @@ def _clock_starts(record_ids: list[int]) -> dict[int, dt.datetime]:
     return {row["record_id"]: row["start"] for row in starts}
 
 
-def _province_pk(record: Record) -> int | None:
-    province = province_of(record.receiving_agency.unit)
-    return province.pk if province is not None else None
-
-
 def recompute_open_clocks(change: CalendarChange) -> list[Record]:
     """A centre's calendar changed (a day off, a worked day, working hours): the confirmation
     deadlines of its dossiers still waiting are counted again from their arrival on the new
     calendar. Runs inside the calendar change's transaction (calendars.services), so the setting
     and the deadlines it moves commit together; each moved deadline is written in the record's
     history. The alert deadline is clock time and does not move."""
+    calendars = AgencyCalendars()  # one calendar and province per centre for the whole change
     candidates = _open_clocks()
     if change.agency_id is not None:
         candidates = candidates.filter(receiving_agency_id=change.agency_id)
@@ -245,10 +241,11 @@ def recompute_open_clocks(change: CalendarChange) -> list[Record]:
         for r in candidates.select_for_update(of=("self",))
         .select_related("receiving_agency__unit__parent")
         .order_by("pk")
-        if change.covers(agency_id=r.receiving_agency_id, province_id=_province_pk(r))
+        if change.covers(
+            agency_id=r.receiving_agency_id, province_id=calendars.province_id(r.receiving_agency)
+        )
     ]
     starts = _clock_starts([r.pk for r in locked])
-    calendars: dict[int, Calendar] = {}  # one per centre: each ask checks the stored settings
     at = timezone.now()
     moved: list[Record] = []
     events: list[RecordEvent] = []
@@ -256,10 +253,7 @@ def recompute_open_clocks(change: CalendarChange) -> list[Record]:
         start = starts.get(record.pk)
         if start is None:
             continue
-        calendar = calendars.get(record.receiving_agency_id)
-        if calendar is None:
-            calendar = calendars[record.receiving_agency_id] = calendar_for(agency=record.receiving_agency)
-        deadlines = intake_deadlines(start, calendar)
+        deadlines = intake_deadlines(start, calendars.of(record.receiving_agency))
         previous = record.intake_confirm_due_at
         if deadlines is None or previous is None or deadlines.confirm_due_at == previous:
             continue
