@@ -89,7 +89,7 @@ def multiply(base: int, n: int) -> None:
     k of sequence s gets sequence s + k·base in its code (and in its history items' MaHoSo)."""
     records, events, files = table(Record), table(RecordEvent), table(RecordAttachment)
     rcols = _columns(Record, {"id", "code", "search_text"})
-    ecols = _columns(RecordEvent, {"id", "record_id", "detail"})
+    ecols = _columns(RecordEvent, {"id", "record_id", "detail", "sync_item"})
     fcols = _columns(RecordAttachment, {"id", "record_id"})
     new_code = (
         "regexp_replace(b.code, '-[0-9]+$', '') || '-' || "
@@ -120,9 +120,11 @@ def multiply(base: int, n: int) -> None:
                 params,
             )
             cursor.execute(
-                f"""INSERT INTO {events} (record_id, detail, {", ".join(ecols)})
+                f"""INSERT INTO {events} (record_id, detail, sync_item, {", ".join(ecols)})
                 SELECT r.id, CASE WHEN e.detail ? 'item' THEN jsonb_set(e.detail, '{{item,MaHoSo}}',
-                  to_jsonb(r.code)) ELSE e.detail END, {", ".join("e." + c for c in ecols)}
+                  to_jsonb(r.code)) ELSE e.detail END,
+                  replace(e.sync_item, '"MaHoSo":' || to_json(b.code)::text, '"MaHoSo":' || to_json(r.code)::text),
+                  {", ".join("e." + c for c in ecols)}
                 FROM bench_base b CROSS JOIN generate_series(%(first)s, %(last)s) k
                 JOIN {records} r ON r.code = {new_code} JOIN {events} e ON e.record_id = b.id WHERE {keep}""",
                 params,

@@ -93,7 +93,8 @@ EVENT_COLUMNS = (
     "reason",
     "form",
     "due_at",
-    "detail",
+    "sync_item",
+    "detail",  # last: copy_events writes it as JSON
 )
 
 

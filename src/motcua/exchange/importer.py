@@ -301,6 +301,7 @@ class _Importer:
         view = cast(Record, SimpleNamespace(**row, procedure=procedure, agency=agency))
         row["search_text"] = record_search_text(view)
         row["extra"] = mapping.source_extra(parsed, view)
+        row["sync_kept"] = mapping.kept_text(row["extra"])
         if parsed.unknown:
             self.summary.unknown_fields.update(parsed.unknown.keys())
         return row
@@ -502,6 +503,7 @@ class _Importer:
                 from_state = old.state
                 for name in fields:
                     setattr(old, name, getattr(record, name))
+                old.sync_kept = record.sync_kept  # follows `extra` (not compared: derived from it)
                 old.imported_at, old.version = self.now, old.version + 1
                 changed.append(old)
                 events.extend(self._history_events(old.pk, added_items, from_state))
@@ -516,6 +518,7 @@ class _Importer:
                         "Cập nhật từ hồ sơ đồng bộ",
                         "",
                         None,
+                        "",
                         {
                             "source": self.source_system,
                             "file": self.run.source_name,
@@ -531,7 +534,7 @@ class _Importer:
                 events.extend(self._history_events(record.pk, parsed.history, ""))
             counts["added"] += len(new)
         if changed:
-            Record.objects.bulk_update(changed, [*IMPORT_FIELDS, "imported_at", "version"])
+            Record.objects.bulk_update(changed, [*IMPORT_FIELDS, "sync_kept", "imported_at", "version"])
         insert_tuples(RecordEvent, EVENT_COLUMNS, events)
         return counts
 
@@ -552,6 +555,7 @@ class _Importer:
                     item.reason,
                     "",
                     item.due_at,
+                    mapping.item_text(item.item),
                     {"source": self.source_system, "item": item.item},
                 )
             )

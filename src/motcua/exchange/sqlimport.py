@@ -34,6 +34,7 @@ from motcua.records.sync import PORTAL
 from motcua.units.models import Agency
 
 from . import sqlimport_sql as q
+from . import sqlpath
 from .dvcqg import mapping
 from .dvcqg.mapping import Reject
 from .dvcqg.reader import ARRAY, BLANK, MAX_LINE_BYTES, _array, _lines, detect_layout, parse_line
@@ -99,6 +100,12 @@ def load(stream: IO[bytes], *, source_system: str, now: Any) -> Result:
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(_WORK_TABLES)}; DROP SEQUENCE IF EXISTS {POS}")
         # One load at a time: a second waits here for the first one's commit.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [STAGE])
+        # The export's function for JSON text in the file's key order (Record.sync_kept, sync_item).
+        cursor.execute("SELECT current_setting('check_function_bodies')")
+        checks = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL check_function_bodies = off")  # the function calls itself
+        cursor.execute(sqlpath.ORDERED_FN)
+        cursor.execute("SELECT set_config('check_function_bodies', %s, true)", [checks])
         cursor.execute(
             f"CREATE SEQUENCE {POS}; CREATE UNLOGGED TABLE {STAGE} (pos bigint NOT NULL "
             f"DEFAULT nextval('{POS}'), doc jsonb, key text) WITH (toast_tuple_target = 8160)"
@@ -315,7 +322,12 @@ def _insert(cursor: Any, source_system: str, now: Any) -> tuple[int, Counter[str
     )
     clock = _timed("compute events", clock)
     names = "record_id, at, actor_id, action, from_state, to_state, reason, form, due_at, detail"
-    cursor.execute(f"INSERT INTO {events} ({names}) SELECT {names} FROM {EVENTS}")
+    # The item's export text here, not in the parallel statement above (the function is not
+    # parallel safe); an INSERT runs on one CPU anyway.
+    cursor.execute(
+        f"INSERT INTO {events} ({names}, sync_item) SELECT {names}, {sqlpath.item_sql("(detail -> 'item')")} "
+        f"FROM {EVENTS}"
+    )
     clock = _timed("insert events", clock)
     cursor.execute(
         f"SELECT key, count(*) FROM {CALC} c, jsonb_object_keys(c.extra -> 'unknown') key WHERE c.take "
@@ -351,6 +363,8 @@ def _record_columns(source_system: str, now: Any) -> tuple[list[str], list[str],
         name = f.attname
         if name in computed:
             values.append(f"c.{name}")
+        elif name == "sync_kept":
+            values.append(sqlpath.kept_sql("c.extra"))
         elif name in same:
             values.append(f"c.{same[name]}")
         else:

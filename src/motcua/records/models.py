@@ -139,6 +139,9 @@ class Record(models.Model):
     # Source values motcua has no column for (unknown fields, lists, codes as the source wrote
     # them), kept so that an export says what the source said.
     extra = models.JSONField(_("dữ liệu bổ sung từ nguồn"), default=dict, blank=True)
+    # What an export writes of `extra`, already as the file's JSON text (exchange.dvcqg.mapping.
+    # kept_text), written with `extra` by the import; empty: not computed, the export reads `extra`.
+    sync_kept = models.TextField(blank=True, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -178,6 +181,9 @@ class RecordEvent(models.Model):
     form = models.CharField(_("biểu mẫu"), max_length=5, blank=True)
     due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # A source's history item (detail["item"]) as the export writes it (mapping.item_text); empty:
+    # not computed, or not an imported item.
+    sync_item = models.TextField(blank=True, default="", db_default="", editable=False)
 
     class Meta:
         verbose_name = _("sự kiện hồ sơ")

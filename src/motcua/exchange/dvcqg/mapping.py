@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from motcua.core.text import nfc
 from motcua.records.lifecycle import Action, State
 
@@ -419,6 +421,53 @@ def source_extra(parsed: ParsedRecord, record: Record) -> dict[str, Any]:
     return extra
 
 
+# What `Record.sync_kept` holds: the JSON text the export writes for each of `extra`'s parts,
+# one segment per scalar field, per list field, then the unknown fields (",key:value…"), joined by
+# a character JSON text never holds raw (it is escaped inside strings). An empty segment: not
+# kept (the record's columns say it). The SQL export splices these instead of rebuilding them
+# from jsonb in the file's key order, the dearest part of its work.
+KEPT_SEPARATOR = "\x1f"
+
+
+def _dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _exact(value: Any) -> bool:
+    """No number whose JSON text the database could change: a fraction (PostgreSQL writes
+    jsonb's 1e-07 as 0.0000001) or an integer orjson cannot write."""
+    if isinstance(value, dict):
+        return all(_exact(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_exact(v) for v in value)
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**64
+    return not isinstance(value, float)
+
+
+def kept_text(extra: dict[str, Any]) -> str:
+    """`Record.sync_kept` of a record whose `extra` this is; "" (the export rebuilds it from the
+    database's jsonb, as it always did) if it holds a number that is not a plain integer."""
+    if not _exact(extra):
+        return ""
+    verbatim, lists = extra.get("verbatim", {}), extra.get("lists", {})
+    unknown = _in_order(extra.get("unknown", {}))
+    parts = [_dumps(_in_order(verbatim[name])) if name in verbatim else "" for name in SCALAR_FIELDS]
+    parts += [
+        _dumps(_in_order(lists[name], ITEM_FIELDS[name])) if name in lists else "" for name in LIST_FIELDS
+    ]
+    parts.append("".join(f",{_dumps(key)}:{_dumps(value)}" for key, value in unknown.items()))
+    return KEPT_SEPARATOR.join(parts)
+
+
+def item_text(item: Any) -> str:
+    """`RecordEvent.sync_item` of an imported history item: the item as the export writes it (""
+    for one holding a number that is not a plain integer, as `kept_text`)."""
+    if not _exact(item):
+        return ""
+    return _dumps(_in_order(item, ITEM_FIELDS[HISTORY_FIELD]))
+
+
 # --- motcua → sync ---
 
 
@@ -432,7 +481,9 @@ def record_to_sync(
     events = list(events)
     extra = record.extra or {}
     out = _scalars(record)
-    out.update(extra.get("verbatim", {}))
+    # A nested value in its fixed key order, as the SQL export writes it (the order the database
+    # hands back differs between PostgreSQL and SQLite).
+    out.update(_in_order(extra.get("verbatim", {})))
     lists = extra.get("lists", {})
     derived_lists = {
         "DinhDanhCHS": lambda: _identities(record),
