@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import statistics
 import sys
 import time
@@ -111,6 +112,7 @@ def main() -> None:
     call_command("index", "snapshot", "--months", "12", stdout=open("/dev/null", "w"))  # noqa: SIM115
     print(f"\n`motcua index snapshot` (12 closed months, every scope): {time.perf_counter() - started:.1f} s")
 
+    full_before = gc.get_stats()[2]["collections"]
     print(f"\nwarm: after `motcua index snapshot`, {args.rounds} rounds\n{header}")
     worst = 0.0
     for label, url in pages:
@@ -120,11 +122,16 @@ def main() -> None:
         p95 = statistics.quantiles(samples, n=20)[-1] if len(samples) > 1 else samples[0]
         worst = max(worst, p95)
         print(f"  {label:<50} {statistics.median(samples):8.1f} {p95:8.1f} {asked:8d}", flush=True)
+    full = gc.get_stats()[2]["collections"] - full_before
     print(f"\nworst warm p95: {worst:.1f} ms (target ≤ 200 ms); load average {_load()}")
+    # CPython's full collection (generation 2) of the process takes ~70 ms here: one in a page's
+    # 20 samples is that page's p95.
+    print(f"full garbage collections during the warm rounds: {full}")
 
     from motcua.metrics import counting, periods, ranking, scopes, trend
 
     period = periods.month(today.year, today.month)
+    the_year = periods.year(today.year)
     commune_scope = scopes.parse_scope(f"xa-{commune.code}")
     in_province = [
         scopes.parse_scope("tinh-56"),
@@ -137,8 +144,20 @@ def main() -> None:
         ("unit_index(commune, month)", lambda: counting.unit_index(commune_scope, period)),
         ("trend(province, 11 closed months)", lambda: trend.trend(in_province[0], end=last)),
         (f"unit_results(province + {len(in_province) - 1} units, month)", lambda: ranking.unit_results(in_province, period)),
+        (f"unit_results(province + {len(in_province) - 1} units, year)", lambda: ranking.unit_results(in_province, the_year)),
+        ("year's ranking + its trend, as one page", lambda: _year_page_parts(in_province, the_year)),
     ]:  # fmt: skip
         print(f"  {label:<50} {statistics.median(timed(run, 3)):8.1f}", flush=True)
+
+
+def _year_page_parts(in_province: list, the_year) -> None:
+    """What the running year's page counts: the ranking, then its trend (the running month taken
+    along from the year's reads: metrics.onepage)."""
+    from motcua.metrics import onepage, ranking, trend
+
+    with onepage.reading():
+        ranking.unit_results(in_province, the_year)
+        trend.trend(in_province[0], end=the_year.end)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ def test_province_page_for_the_province_roles(client, province_world):
         assert "Xếp hạng xã, phường" in html
         assert "UBND xã Vạn Hưng" in html and "UBND xã Vạn Thắng" in html
         assert html.count("<svg") >= 2  # group bars and the trend
+        assert f'href="/can-bo/chi-so/xa-22525/?{MARCH}"' in html  # a ranked unit's page, same period
 
 
 def test_a_commune_officer_lands_on_their_commune_and_nowhere_else(client, province_world):

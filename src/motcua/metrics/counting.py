@@ -37,27 +37,31 @@ the records that changed on the judging day itself. That live part is one statem
 (metrics.live_sql): a branch per kind of change (received, ended, due, paused that day), each an
 index scan leaving out the records an earlier branch counts, grouped by unit, agency and month of
 receipt; Django builds it once per process and number of ids, later calls put the ids and
-moments in place. Within one dashboard page (metrics.onepage.reading(), opened by the views) a
-live count covered by an earlier one at the same moment — a running year's trend asks for its
-running month — is taken from the earlier rows, and the catalogue offered that day and the units
-are read once. Closed periods are kept (metrics.snapshots); a running period's part before today
-is not: at 1,000,000 records it is one or two roll-up reads of 5–10 ms (the month × month grain
-makes a year as cheap as a month), too little to be worth a kept copy and its invalidation.
+moments in place; each branch spells only the counters its records can change (a record due
+today changes only "on time"). Within one dashboard page (metrics.onepage.reading(), opened by
+the views) a count covered by an earlier one judged on the same day — a running year's trend asks
+for its running month — is taken from the earlier rows: the live rows, and the roll-up rows of
+the judging day's month, which the year's reads group apart (records) or count apart
+(procedures); the catalogue offered that day, the units and the rule set are read once. Closed
+periods are kept (metrics.snapshots); a running period's part before today is not: at 1,000,000
+records it is one or two roll-up reads of 5–10 ms (the month × month grain makes a year as cheap
+as a month), too little to be worth a kept copy and its invalidation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Sum
 
 from motcua.catalog.models import Component, Fee, OnlineLevel, Procedure
 from motcua.catalog.models import Offering as CatalogOffering
 from motcua.records.models import Record
 
-from . import facts, live_sql, scoring
+from . import facts, live_sql, onepage, scoring
 from .models import ProcedureRollup, RecordRollup, RecordRollupDay
 from .periods import Period
 from .rules import rule_set_at
@@ -152,10 +156,45 @@ def _grouped_rows(who: dict[str, Members], period: Period, win: Window) -> list[
     months of receipt by month (or by day within the judging month), partial ones by day — and,
     for the records changed on the judging day, their value at `at` minus what the rollups hold of
     them (their value just before the day)."""
+    units, agencies = _whose_ids(who.values())
+    rows = _coarse_rows(who, period, win, units, agencies)
+    return [*rows, *live_sql.live_rows(units, agencies, _live_moments(win))]
+
+
+@dataclass(frozen=True)
+class _MonthAlong:
+    """The roll-up rows of the month holding the judging day, read along by a count of a longer
+    period judged on that day (a running year: its page's trend asks for its running month)."""
+
+    day: dt.date
+    units: frozenset[int]
+    agencies: frozenset[int]
+    rows: list[dict[str, Any]]
+
+
+def _coarse_rows(
+    who: dict[str, Members], period: Period, win: Window, units: list[int], agencies: list[int]
+) -> list[dict[str, Any]]:
     whose = _whose(who.values())
     month, day = win.day.replace(day=1), win.day
     whole, partial = _receipt_months(period, win)
+    page = onepage.kept()
+    along: list[_MonthAlong] | None = None if page is None else page.setdefault("counting.month_along", [])
+    if along is not None and whole == [month] and not partial:
+        for earlier in along:  # the same rows the query below would read: the month's, judged that day
+            if (
+                earlier.day == day
+                and earlier.units.issuperset(units)
+                and earlier.agencies.issuperset(agencies)
+            ):
+                wanted_units, wanted_agencies = set(units), set(agencies)
+                return [
+                    r
+                    for r in earlier.rows
+                    if r["unit_id"] in wanted_units or r["agency_id"] in wanted_agencies
+                ]
     sums = {name: Sum(name) for name in facts.COUNTERS}
+    reads_along = along is not None and month in whole and len(whole) > 1
     rows: list[dict[str, Any]] = []
     coarse = _any(
         ([Q(grain="mm", received_on__in=whole, on__lt=month)] if whole else [])
@@ -163,11 +202,16 @@ def _grouped_rows(who: dict[str, Members], period: Period, win: Window) -> list[
         + [Q(grain="dm", received_on__gte=a, received_on__lte=b, on__lt=month) for a, b in partial]
     )
     if coarse is not None:
-        rows += (
-            RecordRollup.objects.filter(whose, coarse)
-            .values("unit_id", "agency_id")
-            .annotate(**sums)
-            .order_by()
+        grouped = RecordRollup.objects.filter(whose, coarse)
+        keys = ["unit_id", "agency_id"]
+        if reads_along:  # grouped apart too: the rows received in the judging day's month
+            in_month = Q(received_on=month) & ~Q(grain="dm")
+            grouped = grouped.annotate(in_month=ExpressionWrapper(in_month, output_field=BooleanField()))
+            keys.append("in_month")
+        rows += grouped.values(*keys).annotate(**sums).order_by()
+    if along is not None and reads_along:
+        along.append(
+            _MonthAlong(day, frozenset(units), frozenset(agencies), [r for r in rows if r["in_month"]])
         )
     fine = _any([Q(received_on__gte=a, received_on__lte=b) for a, b in partial])
     if fine is not None and month < day:
@@ -177,8 +221,7 @@ def _grouped_rows(who: dict[str, Members], period: Period, win: Window) -> list[
             .annotate(**sums)
             .order_by()
         )
-    units, agencies = _whose_ids(who.values())
-    return [*rows, *live_sql.live_rows(units, agencies, _live_moments(win))]
+    return rows
 
 
 def _live_moments(win: Window) -> dict[str, dt.datetime]:
@@ -193,17 +236,26 @@ def _live_moments(win: Window) -> dict[str, dt.datetime]:
 def record_totals_many(who: dict[str, Members], period: Period, win: Window) -> dict[str, dict[str, int]]:
     """Each counter of metrics.facts over the period's records, for many scopes (by key) in three
     queries whatever their number."""
-    by_key: dict[_Key, dict[str, int]] = {}
+    names = facts.COUNTERS
+    # Summed per (unit, agency) pair first (a few dozen pairs for hundreds of rows), then each
+    # pair into its unit and its agency, then each scope's keys.
+    pairs: dict[tuple[int, int], list[int]] = {}
     for row in _grouped_rows(who, period, win):
-        for key in (("unit", row["unit_id"]), ("agency", row["agency_id"])):
-            bucket = by_key.setdefault(key, dict.fromkeys(facts.COUNTERS, 0))
-            for name in facts.COUNTERS:
-                bucket[name] += row[name] or 0
-    zero = dict.fromkeys(facts.COUNTERS, 0)
-    return {
-        scope_key: {name: sum(by_key.get(k, zero)[name] for k in _keys(m)) for name in facts.COUNTERS}
-        for scope_key, m in who.items()
-    }
+        values = [row[name] or 0 for name in names]
+        pair = (row["unit_id"], row["agency_id"])
+        found = pairs.get(pair)
+        pairs[pair] = values if found is None else [a + b for a, b in zip(found, values, strict=True)]
+    by_key: dict[_Key, list[int]] = {}
+    for (unit_id, agency_id), values in pairs.items():
+        for key in (("unit", unit_id), ("agency", agency_id)):
+            found = by_key.get(key)
+            by_key[key] = values if found is None else [a + b for a, b in zip(found, values, strict=True)]
+    zero = [0] * len(names)
+    found_many = {}
+    for scope_key, m in who.items():
+        totals = [sum(column) for column in zip(*(by_key.get(k, zero) for k in _keys(m)), strict=True)]
+        found_many[scope_key] = dict(zip(names, totals or zero, strict=True))
+    return found_many
 
 
 def record_totals(who: Members, period: Period, win: Window) -> dict[str, int]:

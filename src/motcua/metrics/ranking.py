@@ -12,21 +12,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q, Sum
 from django.utils import timezone
 
-from motcua.catalog.models import Fee, OnlineLevel, Procedure
-from motcua.catalog.models import Offering as CatalogOffering
 from motcua.records.timeliness import LOCAL_TZ
 from motcua.units.models import AdministrativeUnit, Agency, UnitLevel
 
-from . import counting, facts, onepage, periods, scoring, snapshots
+from . import counting, onepage, periods, procedures_many, scoring, snapshots
 from .counting import RECORD_METRICS
-from .models import ProcedureRollup
 from .periods import Period
 from .rules import RuleSetNotFound, rule_set_at
 from .scopes import Members, Scope, communes, members, parse_scope, provincial_agencies
-from .window import Window, local_start, window
+from .window import Window, window
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,107 +88,8 @@ def _members_many(scopes: Sequence[Scope], on: dt.date) -> dict[str, Members]:
     return found
 
 
-_Key = tuple[str, int]  # ("unit", unit id) or ("agency", agency id)
-
-
-def _keys(who: Members) -> list[_Key]:
-    return [("agency", who.agency_id)] if who.agency_id is not None else [("unit", u) for u in who.unit_ids]
-
-
 def _record_totals_many(who: dict[str, Members], period: Period, win: Window) -> dict[str, dict[str, int]]:
     return counting.record_totals_many(who, period, win)  # grouped by unit and agency in one pass
-
-
-def _procedure_counts_many(
-    who: dict[str, Members], period: Period, win: Window
-) -> dict[str, dict[str, scoring.Count]]:
-    unit_ids = {u for m in who.values() for u in m.unit_ids}
-    offered_by, fee_ids, complete_ids = _catalogue(frozenset(unit_ids), win.day)
-    whole, partial = counting._month_ranges(period, win)
-    # Whole months (consecutive: one range per unit in the index) summed per (unit, agency,
-    # procedure) in the database: a year is 12 × fewer rows.
-    used: list[tuple[int, int, int, bool]] = []
-    if whole:
-        summed = (
-            ProcedureRollup.objects.filter(month__gte=whole[0], month__lte=whole[-1], unit_id__in=unit_ids)
-            .values("unit_id", "agency_id", "procedure_id")
-            .annotate(any_online=Sum("online"))
-            .values_list("unit_id", "agency_id", "procedure_id", "any_online")
-            .order_by()
-        )
-        used = [(u, a, p, online > 0) for u, a, p, online in summed]
-    online_now = facts.conditions(win.at)["online"]
-    everyone = counting.scoped_records(Members(unit_ids=tuple(sorted(unit_ids))))
-    for first, last in partial:
-        records = everyone.filter(
-            received_at__gte=local_start(first), received_at__lt=local_start(last + dt.timedelta(days=1))
-        )
-        rows = records.annotate(is_online=ExpressionWrapper(online_now, output_field=BooleanField()))
-        used += list(rows.values_list("unit_id", "agency_id", "procedure_id", "is_online").distinct())
-
-    used_by = _sets_by_key(used)
-    nothing: tuple[set[int], set[int]] = (set(), set())
-    found = {}
-    for scope_key, m in who.items():
-        keys = _keys(m)
-        mine_offered = [offered_by.get(key, nothing) for key in keys]
-        mine_used = [used_by.get(key, nothing) for key in keys]
-        procedure_ids: set[int] = set().union(*(every for every, _flagged in mine_offered))
-        online_ids: set[int] = set().union(*(flagged for _every, flagged in mine_offered))
-        fees = fee_ids & procedure_ids
-        with_records: set[int] = set().union(*(every for every, _flagged in mine_used))
-        with_online: set[int] = set().union(*(flagged for _every, flagged in mine_used))
-        found[scope_key] = {
-            "ONLINE_SERVICE_PROVIDED": scoring.Count(len(online_ids), len(procedure_ids)),
-            "ONLINE_SERVICE_USED": scoring.Count(len(online_ids & with_online), len(online_ids)),
-            "FEE_PROCEDURE_WITH_DOSSIER": scoring.Count(len(fees & with_records), len(fees)),
-            "PUBLIC_CONTENT_FULL": scoring.Count(len(complete_ids & procedure_ids), len(procedure_ids)),
-        }
-    return found
-
-
-ONLINE_LEVELS = {OnlineLevel.FULL, OnlineLevel.PARTIAL}
-_Sets = dict[_Key, tuple[set[int], set[int]]]
-
-
-def _catalogue(unit_ids: frozenset[int], day: dt.date) -> tuple[_Sets, set[int], set[int]]:
-    """What the units' agencies offered on the day (procedures, and those online, by unit and by
-    agency), which of those procedures bear a fee and which show all seven parts; read once per
-    page (metrics.onepage)."""
-
-    def read() -> tuple[_Sets, set[int], set[int]]:
-        offered = list(
-            CatalogOffering.objects.valid_at(day)
-            .filter(agency__unit_id__in=unit_ids)
-            .values_list("agency__unit_id", "agency_id", "procedure_id", "online_level")
-        )
-        all_ids = {row[2] for row in offered}
-        fee_ids = set(
-            Fee.objects.filter(procedure_id__in=all_ids)
-            .filter(Q(amount_vnd__isnull=True) | Q(amount_vnd__gt=0))
-            .values_list("procedure_id", flat=True)
-        )
-        complete = Procedure.objects.filter(pk__in=all_ids).filter(counting._seven_parts())
-        # Indexed once by unit and by agency: a scope unites its keys' sets (not every row per scope).
-        offered_by = _sets_by_key((u, a, p, level in ONLINE_LEVELS) for u, a, p, level in offered)
-        return offered_by, fee_ids, set(complete.values_list("pk", flat=True))
-
-    return onepage.remembered(("ranking.catalogue", unit_ids, day), read)
-
-
-def _sets_by_key(rows: Iterable[tuple[int, int, int, bool]]) -> _Sets:
-    """(unit, agency, procedure, flag) rows → under ("unit", u) and ("agency", a): the procedures,
-    and those flagged (offered online; with an online record)."""
-    index: _Sets = {}
-    for unit_id, agency_id, procedure_id, flag in rows:
-        for key in (("unit", unit_id), ("agency", agency_id)):
-            found = index.get(key)
-            if found is None:
-                found = index[key] = (set(), set())
-            found[0].add(procedure_id)
-            if flag:
-                found[1].add(procedure_id)
-    return index
 
 
 def metric_counts_many(
@@ -203,7 +100,7 @@ def metric_counts_many(
     codes = [m.code for m in rule_set_at(period.end).metrics]
     who = _members_many(scopes, win.day)
     totals = _record_totals_many(who, period, win)
-    procedures = _procedure_counts_many(who, period, win)
+    procedures = procedures_many.procedure_counts_many(who, period, win)
     found = {}
     for s in scopes:
         per_code = {

@@ -6,6 +6,7 @@ set an administrator exports can be imported elsewhere unchanged."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -172,6 +173,7 @@ def load(text: str) -> RuleSet:
     return rule_set_from_dict(data)
 
 
+@functools.cache  # files of the code itself: read once per process (a page asked ~4 times)
 def shipped() -> tuple[RuleSet, ...]:
     """The rule sets that come with motcua, oldest first."""
     sets = [load(path.read_text(encoding="utf-8")) for path in sorted(DATA_DIR.glob("*.json"))]

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import DatabaseError
 from django.db.models import Q
 
-from . import ruledata, scoring
+from . import onepage, ruledata, scoring
 from .models import RuleSetVersion
 
 
@@ -81,7 +81,12 @@ def _latest_in_force(candidates: list[scoring.RuleSet], day: dt.date) -> scoring
 
 
 def rule_set_at(day: dt.date) -> scoring.RuleSet:
-    """The rules in force on `day`: the latest version begun on or before it and not yet ended."""
+    """The rules in force on `day`: the latest version begun on or before it and not yet ended.
+    Looked up once per page and day (metrics.onepage): a dashboard page asks ~4 times."""
+    return onepage.remembered(("rules.rule_set_at", day), lambda: _rule_set_at(day))
+
+
+def _rule_set_at(day: dt.date) -> scoring.RuleSet:
     stored = _stored(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
     found = _latest_in_force([to_rule_set(v) for v in stored], day) or _latest_in_force(
         list(ruledata.shipped()), day

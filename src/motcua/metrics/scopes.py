@@ -6,6 +6,7 @@ it — the competent side, not the receiving centre."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -32,7 +33,7 @@ class Scope:
     label: str
     with_predecessors: bool
 
-    @property
+    @functools.cached_property  # asked for every unit of a ranking, often several times
     def code(self) -> str:
         """The GSO code (province, commune) or the agency code the key names."""
         bare = self.key.removesuffix(WITH_PREDECESSORS)

@@ -5,6 +5,7 @@ what a user may see (else 404)."""
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -12,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 
 from motcua.metrics import onepage, ranking, scoring
@@ -39,18 +41,25 @@ def _common(request: HttpRequest, sel: Selection, **extra) -> dict:
     }
 
 
+_KEY = "__key__"
+
+
 def _ranking_rows(results: list[ranking.UnitResult], sel: Selection) -> list[dict]:
+    # The units' links differ only by the key: one reverse() for the table (~70 rows), the key
+    # quoted as reverse() quotes it.
+    link = reverse("workspace:index:unit", args=[_KEY]) + "?" + sel.query
     rows = []
     for ranked in ranking.rank(results, total=lambda u: u.result.total, code=lambda u: u.scope.code):
         unit = ranked.item
+        maximum = unit.result.rule_set.max_points
         rows.append(
             {
                 "rank": ranked.rank,
                 "scope": unit.scope,
                 "total": ranked.total,
-                "max": unit.result.rule_set.max_points,
-                "meter": meter(ranked.total, unit.result.rule_set.max_points),
-                "url": reverse("workspace:index:unit", args=[unit.scope.key]) + "?" + sel.query,
+                "max": maximum,
+                "meter": meter(ranked.total, maximum),
+                "url": link.replace(_KEY, quote(unit.scope.key, safe=RFC3986_SUBDELIMS + "/~:@")),
             }
         )
     return rows
