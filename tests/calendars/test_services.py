@@ -77,3 +77,17 @@ def test_the_admin_saves_and_deletes_through_the_services(client, changes):
     assert response.status_code == 302
     assert not DayOverride.objects.exists()
     assert len(changes) == 2 and changes[1].description.startswith("xoá ")
+
+
+def test_a_day_change_names_its_days_and_an_hours_change_any_day(changes):
+    """Receivers may leave alone what never spans the changed days (records/recompute.py)."""
+    province = ProvinceFactory()
+    day_off = calendar_setting_save(
+        setting=DayOverride(province=province, day=dt.date(2026, 9, 3), kind=DayKind.DAY_OFF, reason="Nghỉ")
+    )
+    assert changes[-1].days == {dt.date(2026, 9, 3)}
+    day_off.day = dt.date(2026, 9, 4)  # moved: the old day works again, the new one is off
+    calendar_setting_save(setting=day_off)
+    assert changes[-1].days == {dt.date(2026, 9, 3), dt.date(2026, 9, 4)}
+    calendar_setting_save(setting=WorkingHoursSetting(province=province, valid_from=dt.date(2026, 1, 1)))
+    assert changes[-1].days is None

@@ -277,3 +277,16 @@ def test_the_replay_finds_every_due_date_the_services_set(province, communes):  
     calendar_setting_save(setting=_day(province, dt.date(2031, 6, 2), reason="Ngoài mọi thời hạn"))
     assert dict(RecordStep.objects.filter(finished_at__isnull=True).values_list("pk", "due_at")) == steps
     assert not RecordEvent.objects.filter(action=DUE_RECOMPUTED).exists()
+
+
+def test_a_day_off_moved_elsewhere_gives_back_the_day_it_left(
+    procedure, van_hung, staff, applicant, province
+):
+    """Only records spanning a changed day are replayed: an edit changes the old day and the new."""
+    record = _intake(procedure, van_hung, applicant, staff["desk"])
+    day_off = calendar_setting_save(setting=_day(province, dt.date(2026, 3, 4)))
+    assert _due(record) == local(2026, 3, 6, 17, 0)
+    day_off.day = dt.date(2026, 3, 16)  # after the due date: only the day it left counts here
+    calendar_setting_save(setting=day_off)
+    assert _due(record) == THURSDAY_CLOSE
+    assert _moves(record).count() == 2

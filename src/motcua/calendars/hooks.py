@@ -8,6 +8,7 @@ the setting itself — never through a signal fired by save().
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,12 +16,15 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class CalendarChange:
     """Whose calendar changed. `agency_id`: one centre's own working hours; else `province_id`:
-    every centre of that province; both None: a national setting, every centre."""
+    every centre of that province; both None: a national setting, every centre. `days`: the only
+    days whose status changed (a day off or worked day added, moved or removed), so a receiver may
+    leave alone what never spans them; None: any day may have changed (hours, counting rules)."""
 
     description: str
     province_id: int | None = None
     agency_id: int | None = None
     actor_id: int | None = None
+    days: frozenset[dt.date] | None = None
 
     def covers(self, *, agency_id: int | None, province_id: int | None) -> bool:
         if self.agency_id is not None:

@@ -100,6 +100,13 @@ def calendar_for(*, agency: Agency | None = None, unit: AdministrativeUnit | Non
     return calendar
 
 
+def agencies_with_own_hours() -> set[int]:
+    """The centres that have working hours of their own. Every other centre's calendar is its
+    province's (`calendar_for(unit=…)`): bulk work over many centres builds and checks one per
+    province instead of one per centre."""
+    return set(WorkingHoursSetting.objects.filter(agency__isnull=False).values_list("agency_id", flat=True))
+
+
 def _scope(province_id: int | None) -> Q:
     national = Q(province__isnull=True)
     return (national | Q(province_id=province_id)) if province_id else national

@@ -7,6 +7,7 @@ deadlines it moves commit together or not at all."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.db import models, transaction
@@ -50,11 +51,18 @@ def _change(setting: Setting, verb: str, actor: models.Model | None) -> Calendar
         province_id=None if agency_id is not None else setting.province_id,
         agency_id=agency_id,
         actor_id=getattr(actor, "pk", None),
+        # A day off or worked day changes that day only; hours and counting rules, any day.
+        days=frozenset({setting.day}) if isinstance(setting, DayOverride) else None,
     )
 
 
 def _distinct_scopes(changes: set[CalendarChange]) -> list[CalendarChange]:
+    """One change per scope; an edit that moved a day within a scope changed both days."""
     by_scope: dict[tuple[Any, Any], CalendarChange] = {}
     for change in sorted(changes, key=lambda c: c.description):
-        by_scope.setdefault((change.province_id, change.agency_id), change)
+        key = (change.province_id, change.agency_id)
+        first = by_scope.setdefault(key, change)
+        if first is not change:
+            days = None if first.days is None or change.days is None else first.days | change.days
+            by_scope[key] = dataclasses.replace(first, days=days)
     return list(by_scope.values())

@@ -11,6 +11,9 @@ class ExchangeConfig(AppConfig):
 
         from .connectors import registry
         from .outbox import enqueue_for_change
+        from .outbox_bulk import HOOK, enqueue_for_changes
 
         registry.load()
         hooks.register_in_transaction(enqueue_for_change)
+        # A bulk writer (a calendar change over thousands of records): the same rows, set-based.
+        hooks.register_bulk_change(HOOK, after=enqueue_for_changes, replaces=(enqueue_for_change,))

@@ -9,7 +9,7 @@ class MetricsConfig(AppConfig):
     def ready(self) -> None:
         from motcua.records import hooks
 
-        from . import snapshots
+        from . import bulk_change, snapshots
         from .rollups import HOOK, before_record_change, on_record_change
 
         # Every record change updates the index's rollups in its own transaction, by the
@@ -18,4 +18,11 @@ class MetricsConfig(AppConfig):
         hooks.register_in_transaction(on_record_change)
         # … and drops the kept counts of the closed periods it belongs to.
         hooks.register_in_transaction(snapshots.on_record_change)
+        # A bulk writer (a calendar change over thousands of records) does both once for the set.
+        hooks.register_bulk_change(
+            bulk_change.HOOK,
+            before=bulk_change.before_records_change,
+            after=bulk_change.on_records_change,
+            replaces=(HOOK, on_record_change, snapshots.on_record_change),
+        )
         snapshots.connect_reference_signals()

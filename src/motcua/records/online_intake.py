@@ -38,7 +38,7 @@ from motcua.workdays import Calendar
 
 from .lifecycle import Action, State
 from .models import Record, RecordEvent
-from .recompute import AgencyCalendars
+from .replay import AgencyCalendars
 from .rules import NoRuleSet, rules_at
 from .timeliness import Timeliness, classify
 

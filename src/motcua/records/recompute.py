@@ -17,42 +17,53 @@ province's days and hours, or a national setting). Left as they are:
 - the receipt (Mẫu 01) keeps the date it printed (`original_due_at`, not touched here); the
   record page, the inbox and the history show the new one.
 
-How: the due date is replayed from the record's own history on the new calendar — receipt
-(the moment and the term written at receipt), then each supplement round as the rule set
+How: the due date is replayed (records/replay.py) from the record's own history on the new
+calendar — receipt (the moment and the term written at receipt), then each supplement round as the rule set
 recorded it (NĐ 118: restart from the complete dossier's return; NĐ 61: the remaining working
 time resumes), each step on the calendar of the agency that held the record then (a transfer
 changes it). The open process step's deadline is replayed the same way (its budget from its
 start, never past the record's due date at that moment). Where anything moves, the record is
 updated, bumped in version (an open form built on the old date is refused), and a history row
-says old → new and which change; the records hooks (index roll-ups, outbox, snapshots) run for
-each moved record exactly as for a lifecycle change, so "Quá hạn" follows at once.
+says old → new and which change. All of it is written set-based (one UPDATE per new date, one
+INSERT of the history rows), and the consequences run once for the whole set through the records
+hooks' bulk handlers (index roll-ups by one delta, kept counts dropped once, the outbox's rows for
+every moved record) — the same result as a lifecycle change per record, so "Quá hạn" follows at
+once, at the cost of a few statements per thousand records rather than a dozen per record.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.calendars.hooks import CalendarChange
-from motcua.calendars.selectors import calendar_for, province_of
 from motcua.catalog.models import Procedure
 from motcua.units.models import Agency
-from motcua.workdays import Calendar, Term
-from motcua.workdays.rules import UNIT_LABELS
 
 from . import hooks
-from .clock import NoTerm, step_due, term_for
-from .lifecycle import Action, ClockEffect, State
+from .lifecycle import State
 from .models import Record, RecordEvent, RecordStep
+from .replay import CLOCK_ACTIONS, AgencyCalendars, ClockEvent, Replayed, replay_due, step_moves
+from .timeliness import LOCAL_TZ
+
+__all__ = [  # the replay lives in records/replay.py; these names stay importable from here
+    "CLOCK_ACTIONS",
+    "DUE_RECOMPUTED",
+    "AgencyCalendars",
+    "Replayed",
+    "recompute_open_due_dates",
+    "replay_due",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -61,26 +72,11 @@ DUE_RECOMPUTED_LABEL = gettext_lazy("Tính lại hạn giải quyết do thay đ
 
 # Received, clock running or paused, not ended.
 RECOMPUTED_STATES = (State.RECEIVED, State.IN_PROGRESS, State.SUPPLEMENT)
-# The history rows that set or move the due date, and the transfers that change whose calendar.
-CLOCK_ACTIONS = (
-    Action.RECEIVE,
-    Action.REQUEST_SUPPLEMENT,
-    Action.SUPPLEMENT_RECEIVED,
-    Action.EXTEND,
-    Action.TRANSFER,
-)
 _CHUNK = 500
-_TERM_UNITS = {label: unit for unit, label in UNIT_LABELS.items()}
+_SHARED = 20  # rows sharing a new due date worth an UPDATE of their own
 
 
-@dataclass(frozen=True)
-class Replayed:
-    due_at: dt.datetime
-    # (moment, due date in force from then on): caps the step deadlines opened at that moment.
-    timeline: tuple[tuple[dt.datetime, dt.datetime], ...]
-    extended: bool
-
-
+@functools.lru_cache(maxsize=4096)  # a change moves thousands of records to a few dates
 def _shown(at: dt.datetime) -> str:
     return f"{timezone.localtime(at):%H:%M %d/%m/%Y}"
 
@@ -93,6 +89,8 @@ def _candidates(change: CalendarChange) -> QuerySet[Record]:
         due_at__isnull=False,
         source_system="",
     )
+    if change.days is not None:
+        records = records.filter(_spanning(change.days))
     if change.agency_id is not None:
         return records.filter(Q(agency_id=change.agency_id) | Q(receiving_agency_id=change.agency_id))
     if change.province_id is not None:
@@ -109,32 +107,6 @@ def _candidates(change: CalendarChange) -> QuerySet[Record]:
     return records
 
 
-class AgencyCalendars:
-    """One calendar per agency for the whole change (each ask checks the stored settings)."""
-
-    def __init__(self) -> None:
-        self._by_agency: dict[int, Calendar] = {}
-        self._agency_by_code: dict[str, Agency | None] = {}
-        self._province: dict[int, int | None] = {}
-
-    def of(self, agency: Agency) -> Calendar:
-        calendar = self._by_agency.get(agency.pk)
-        if calendar is None:
-            calendar = self._by_agency[agency.pk] = calendar_for(agency=agency)
-        return calendar
-
-    def agency(self, code: str) -> Agency | None:
-        if code not in self._agency_by_code:
-            self._agency_by_code[code] = Agency.objects.select_related("unit").filter(code=code).first()
-        return self._agency_by_code[code]
-
-    def province_id(self, agency: Agency) -> int | None:
-        if agency.pk not in self._province:
-            province = province_of(agency.unit)
-            self._province[agency.pk] = province.pk if province is not None else None
-        return self._province[agency.pk]
-
-
 def _covered(change: CalendarChange, record: Record, calendars: AgencyCalendars) -> bool:
     return any(
         change.covers(agency_id=agency.pk, province_id=calendars.province_id(agency))
@@ -142,109 +114,60 @@ def _covered(change: CalendarChange, record: Record, calendars: AgencyCalendars)
     )
 
 
-def _term(record: Record, receipt: RecordEvent) -> Term:
-    """The term written at receipt ("3 ngày làm việc"): the record keeps the time limit it was
-    received under even if the catalogue changed since; else the procedure's current one."""
-    current = term_for(record.procedure)
-    amount, _sep, label = str((receipt.detail or {}).get("term", "")).partition(" ")
-    unit = _TERM_UNITS.get(label)
-    if not amount.isdigit() or unit is None:
-        return current
-    return Term(int(amount), unit, current.cutoff)
+def _spanning(days: frozenset[dt.date]) -> Q:
+    """Records whose clock may have run over one of `days`: received before its end, due (or an
+    open step due) from its start on. Every date the replay computes lies between the receipt and
+    the due dates it reaches, so a day outside that span changes none of them (a day off after the
+    due date, a worked Saturday before the receipt)."""
+    spanning = Q()
+    for day in days:
+        start = dt.datetime.combine(day, dt.time.min, tzinfo=LOCAL_TZ)
+        end = start + dt.timedelta(days=1)
+        open_step = RecordStep.objects.filter(
+            record_id=OuterRef("pk"), finished_at__isnull=True, due_at__gte=start
+        )
+        spanning |= Q(received_at__lt=end) & (Q(due_at__gte=start) | Exists(open_step))
+    return spanning
 
 
-def replay_due(record: Record, events: Sequence[RecordEvent], calendars: AgencyCalendars) -> Replayed | None:
-    """The record's due date on the calendars as they are now, from its history; None when the
-    history does not say (no receipt row, no term): such a record is left alone."""
-    receipts = [e for e in events if e.action == Action.RECEIVE]
-    if not receipts:
-        return None
-    try:
-        term = _term(record, receipts[0])
-    except NoTerm:
-        return None
-    # The agency that held the record at each row: the one a later transfer took it from.
-    holders: list[Agency] = []
-    holder: Agency = record.agency
-    for event in reversed(events):
-        if event.action == Action.TRANSFER:
-            holder = calendars.agency(str((event.detail or {}).get("from_agency", ""))) or holder
-        holders.append(holder)
-    holders.reverse()
-    due: dt.datetime | None = None
-    paused_at: dt.datetime | None = None
-    extended = False
-    timeline: list[tuple[dt.datetime, dt.datetime]] = []
-    for event, agency in zip(events, holders, strict=True):
-        calendar = calendars.of(agency)
-        if event.action == Action.RECEIVE:
-            due, extended = calendar.due(event.at, term), False
-        elif due is None:
-            continue  # before receipt: the intake rounds set no due date
-        elif event.action == Action.REQUEST_SUPPLEMENT:
-            paused_at = event.at
-        elif event.action == Action.SUPPLEMENT_RECEIVED and event.from_state == State.SUPPLEMENT:
-            if (event.detail or {}).get("clock") == ClockEffect.RESTART:
-                due = calendar.due(event.at, term)
-            else:  # NĐ 61: the applicant's time does not count, the remaining time resumes
-                remaining = calendar.elapsed(paused_at or event.at, due)
-                due = calendar.add_working_time(event.at, max(remaining, dt.timedelta(0)))
-            paused_at, extended = None, False
-        elif event.action == Action.EXTEND:
-            new_due = (event.detail or {}).get("new_due")
-            if new_due:
-                due, extended = dt.datetime.fromisoformat(new_due), True  # the date Mẫu 04 gave
-        else:
-            continue
-        timeline.append((event.at, due))
-    if due is None:
-        return None
-    return Replayed(due_at=due, timeline=tuple(timeline), extended=extended)
+class _Agencies:
+    """The agencies (with unit and parent unit) of a change's records and steps, one instance
+    each, read once — not joined into every row."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[int, Agency] = {}
+
+    def load(self, ids: Iterable[int]) -> None:
+        missing = set(ids) - self._by_id.keys()
+        if missing:
+            self._by_id.update(Agency.objects.select_related("unit__parent").in_bulk(missing))
+
+    def __getitem__(self, pk: int) -> Agency:
+        return self._by_id[pk]
 
 
-def _due_then(replayed: Replayed, at: dt.datetime) -> dt.datetime | None:
-    due = None
-    for moment, value in replayed.timeline:
-        if moment > at:
-            break
-        due = value
-    return due
-
-
-def _step_moves(
-    record: Record, steps: Iterable[RecordStep], replayed: Replayed, calendars: AgencyCalendars
-) -> list[tuple[RecordStep, dt.datetime | None]]:
-    """Open steps whose deadline differs on the new calendar, with their old deadline."""
-    budgets = {s.position: s.budget for s in record.procedure.process_steps.all()}
-    moved = []
-    for step in steps:
-        budget = budgets.get(step.position)
-        if budget is None or step.due_at is None:
-            continue  # the process changed since: the step keeps the deadline it was given
-        due = step_due(record.procedure, budget, step.started_at, calendars.of(step.agency))
-        cap = _due_then(replayed, step.started_at)
-        if cap is not None and due > cap:
-            due = cap
-        if due != step.due_at:
-            moved.append((step, step.due_at))
-            step.due_at = due
-    return moved
-
-
-def _history(records: list[Record]) -> tuple[dict[int, list[RecordEvent]], dict[int, list[RecordStep]]]:
-    events: dict[int, list[RecordEvent]] = defaultdict(list)
+def _history(
+    records: list[Record], agencies: _Agencies
+) -> tuple[dict[int, list[ClockEvent]], dict[int, list[RecordStep]]]:
+    events: dict[int, list[ClockEvent]] = defaultdict(list)
     steps: dict[int, list[RecordStep]] = defaultdict(list)
     for i in range(0, len(records), _CHUNK):
         ids = [r.pk for r in records[i : i + _CHUNK]]
-        for event in RecordEvent.objects.filter(record_id__in=ids, action__in=CLOCK_ACTIONS).order_by(
-            "record_id", "at", "pk"
-        ):
-            events[event.record_id].append(event)
-        for step in (
-            RecordStep.objects.filter(record_id__in=ids, finished_at__isnull=True)
-            .select_related("agency__unit")
-            .order_by("record_id", "started_at", "pk")
-        ):
+        rows = (
+            RecordEvent.objects.filter(record_id__in=ids, action__in=CLOCK_ACTIONS)
+            .order_by("record_id", "at", "pk")
+            .values_list("record_id", "action", "at", "from_state", "detail")
+        )
+        for record_id, action, at, from_state, detail in rows:
+            events[record_id].append(ClockEvent(action, at, from_state, detail or {}))
+        chunk = list(
+            RecordStep.objects.filter(record_id__in=ids, finished_at__isnull=True).order_by(
+                "record_id", "started_at", "pk"
+            )
+        )
+        agencies.load(step.agency_id for step in chunk)
+        for step in chunk:
+            step.agency = agencies[step.agency_id]
             steps[step.record_id].append(step)
     return events, steps
 
@@ -253,18 +176,23 @@ def recompute_open_due_dates(change: CalendarChange) -> list[Record]:
     """calendars.hooks callback: recompute, in the change's transaction, the due dates (and open
     step deadlines) of the open records the change covers; returns the records that moved."""
     calendars = AgencyCalendars()
-    locked = [
-        r
-        for r in _candidates(change)
-        .select_for_update(of=("self",))
-        .select_related("procedure", "agency__unit", "receiving_agency__unit")
-        .order_by("pk")
-        if _covered(change, r, calendars)
-    ]
+    agencies = _Agencies()
+    locked = list(_candidates(change).select_for_update(of=("self",)).order_by("pk"))
+    agencies.load(a for r in locked for a in (r.agency_id, r.receiving_agency_id))
+    for record in locked:
+        record.agency, record.receiving_agency = (
+            agencies[record.agency_id],
+            agencies[record.receiving_agency_id],
+        )
+    locked = [r for r in locked if _covered(change, r, calendars)]
     if not locked:
         return []
-    events, steps = _history(locked)
-    procedures = Procedure.objects.prefetch_related("process_steps").in_bulk({r.procedure_id for r in locked})
+    events, steps = _history(locked, agencies)
+    procedures = (
+        Procedure.objects.select_related("field")
+        .prefetch_related("process_steps")
+        .in_bulk({r.procedure_id for r in locked})
+    )
     at = timezone.now()
     moved: list[tuple[Record, dt.datetime, list[tuple[RecordStep, dt.datetime | None]]]] = []
     for record in locked:
@@ -275,39 +203,62 @@ def recompute_open_due_dates(change: CalendarChange) -> list[Record]:
         previous = record.due_at
         assert previous is not None  # filtered
         new_due = previous if replayed.extended else replayed.due_at
-        step_moves = _step_moves(record, steps.get(record.pk, []), replayed, calendars)
-        if new_due == previous and not step_moves:
+        moves = step_moves(record, steps.get(record.pk, []), replayed, calendars)
+        if new_due == previous and not moves:
             continue
-        hooks.run_before_change(record)  # the roll-ups note its contribution before the move
         record.due_at = new_due
         record.version += 1  # locked: a form built on the old date is refused as stale
-        moved.append((record, previous, step_moves))
+        moved.append((record, previous, moves))
     if not moved:
         return []
+    records = [r for r, _p, _s in moved]
+    # The consequences once for the whole set (records.hooks bulk handlers: the roll-ups note the
+    # set's contribution before the move, and write one delta after it).
+    kept = hooks.run_before_bulk_change(records)
     _save_dues(Record.objects.all(), [r for r, _p, _s in moved], version=True)
     _save_dues(RecordStep.objects.all(), [step for _r, _p, s in moved for step, _old in s])
     rows = RecordEvent.objects.bulk_create(
         [_event(record, previous, step_moves, change, at) for record, previous, step_moves in moved],
         batch_size=_CHUNK,
     )
-    for (record, _previous, _steps), event in zip(moved, rows, strict=True):
-        hooks.run_in_transaction(record, event)
+    hooks.run_after_bulk_change(records, rows, kept)
     logger.info("Calendar change (%s): %d due dates recomputed", change.description, len(moved))
-    return [record for record, _p, _s in moved]
+    return records
 
 
 def _save_dues(queryset: QuerySet[Any], rows: list[Any], *, version: bool = False) -> None:
-    """One UPDATE per new due date: records received on the same day move to the same date, so
-    this is a handful of statements where a bulk_update would be one CASE branch per row."""
-    by_due: dict[dt.datetime | None, list[int]] = defaultdict(list)
+    """Set-based: one UPDATE per new due date shared by many rows (records received on the same
+    day move to the same date), the rest (dates to the minute: working-hour terms, steps) in
+    one UPDATE run per row. The rows are locked and their version already
+    bumped in memory, so writing it is safe."""
+    by_due: dict[dt.datetime | None, list[Any]] = defaultdict(list)
     for row in rows:
-        by_due[row.due_at].append(row.pk)
-    for due, ids in by_due.items():
+        by_due[row.due_at].append(row)
+    fields = ["due_at", "version"] if version else ["due_at"]
+    scattered: list[Any] = []
+    for due, group in by_due.items():
+        if len(group) < _SHARED:
+            scattered.extend(group)
+            continue
         changes: dict[str, Any] = {"due_at": due}
-        if version:  # the rows are locked: nobody else bumped them meanwhile
+        if version:
             changes["version"] = F("version") + 1
+        ids = [row.pk for row in group]
         for i in range(0, len(ids), _CHUNK):
             queryset.filter(pk__in=ids[i : i + _CHUNK]).update(**changes)
+    if scattered:  # one statement run per row (executemany): cheaper than bulk_update's CASE
+        model = queryset.model
+        prepared = [model._meta.get_field(f) for f in fields]
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(f.column)} = %s" for f in prepared)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE id = %s",
+                [
+                    (*(f.get_db_prep_save(getattr(row, f.attname), connection) for f in prepared), row.pk)
+                    for row in scattered
+                ],
+            )
 
 
 def _event(
