@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import IO, Any, cast
@@ -98,7 +98,7 @@ class _File:
     component_id: int | None
 
 
-def _events_of(ids: list[int]) -> dict[int, list[_Event]]:
+def events_of(ids: Sequence[int]) -> dict[int, list[_Event]]:
     out: dict[int, list[_Event]] = defaultdict(list)
     rows = (
         RecordEvent.objects.filter(record_id__in=ids)
@@ -122,7 +122,7 @@ def _events_of(ids: list[int]) -> dict[int, list[_Event]]:
     return out
 
 
-def _files_of(ids: list[int]) -> dict[int, list[_File]]:
+def files_of(ids: Sequence[int]) -> dict[int, list[_File]]:
     out: dict[int, list[_File]] = defaultdict(list)
     rows = (
         RecordAttachment.objects.filter(record_id__in=ids)
@@ -159,7 +159,7 @@ def export_records(
     with transaction.atomic(), SyncWriter(out, fmt) as writer:
         for chunk in _chunks(rows.iterator(chunk_size=CHUNK), CHUNK):
             ids = [row[0] for row in chunk]
-            events, files = _events_of(ids), _files_of(ids)
+            events, files = events_of(ids), files_of(ids)
             for row in chunk:
                 values = dict(zip(RECORD_COLUMNS, row, strict=True))
                 # What the mapping reads of a record, without building a model instance.

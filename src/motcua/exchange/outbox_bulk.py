@@ -14,7 +14,8 @@ one task per row.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
@@ -23,7 +24,7 @@ from django.utils import timezone
 from .connectors import registry
 from .connectors.base import SyncRecordConnector
 from .dvcqg.mapping import record_to_sync
-from .exporter import _events_of, _files_of
+from .exporter import events_of, files_of
 from .models import ConnectorConfig, Delivery
 from .outbox import OPEN, covers
 from .tasks import schedule_deliveries
@@ -33,12 +34,6 @@ if TYPE_CHECKING:
 
 HOOK = "exchange.outbox"  # records.hooks key of the bulk handler
 _IDS = 2000
-_ROWS = 500
-
-
-def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield list(ids[i : i + size])
 
 
 class _History:
@@ -48,9 +43,9 @@ class _History:
     def __init__(self, ids: Sequence[int]) -> None:
         self.events: dict[int, list[Any]] = {}
         self.files: dict[int, list[Any]] = {}
-        for chunk in _chunks(ids, _IDS):
-            self.events.update(_events_of(chunk))
-            self.files.update(_files_of(chunk))
+        for chunk in itertools.batched(ids, _IDS):
+            self.events.update(events_of(chunk))
+            self.files.update(files_of(chunk))
 
 
 def enqueue_for_changes(
@@ -80,7 +75,7 @@ def enqueue_for_changes(
         ids = [r.pk for r in chosen]
         open_ones: dict[int, Delivery] = {}
         delivered: set[int] = set()
-        for chunk in _chunks(ids, _IDS):
+        for chunk in itertools.batched(ids, _IDS):
             ours = Delivery.objects.filter(record_id__in=chunk, connector=config)
             for delivery in ours.filter(status__in=OPEN).select_for_update().order_by("-pk"):
                 open_ones[delivery.record_id] = delivery  # the oldest open one, as .first() picks
@@ -148,7 +143,9 @@ def _insert(config: ConnectorConfig, rows: list[Delivery]) -> list[int]:
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values))
     ids: list[int] = []
-    for chunk in _chunks([row.record_id for row in rows], _IDS):  # the one open per record and connector
+    for chunk in itertools.batched(
+        [row.record_id for row in rows], _IDS
+    ):  # the one open per record and connector
         ids.extend(
             Delivery.objects.filter(connector=config, record_id__in=chunk, status__in=OPEN).values_list(
                 "pk", flat=True

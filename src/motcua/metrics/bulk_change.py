@@ -18,6 +18,7 @@ callbacks (`rollups.on_record_change` with its before-change note, `snapshots.on
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -31,8 +32,8 @@ from motcua.records.models import Record
 from motcua.records.timeliness import LOCAL_TZ
 from motcua.units.models import Agency
 
-from . import facts, rollup_deltas, rollups, snapshots
-from .models import IndexSnapshot, IndexSnapshotMark, ProcedureRollup, RecordRollup, RecordRollupDay
+from . import rollup_deltas, rollups, snapshots
+from .models import IndexSnapshot, IndexSnapshotMark
 from .rollup_changes import summed_changes_sql
 from .rollup_deltas import DayKey, ProcedureKey
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 HOOK = "metrics.bulk"  # records.hooks key of the bulk handler
 _IDS = 2000  # record ids per read: 4 × 2.000 parameters, within SQLite's 32.766
-_ROWS = 500  # rows per upsert: ~18 parameters each
+_ROWS = 500  # snapshot marks per INSERT
 _DAYS = 100  # days of receipt per snapshot DELETE
 
 
@@ -53,29 +54,20 @@ class SetContribution:
     procedures: dict[ProcedureKey, list[int]] = field(default_factory=dict)
 
 
-def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield list(ids[i : i + size])
-
-
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-
-
 def contribution(record_ids: Sequence[int]) -> SetContribution:
     """The records' summed rows of the day roll-up and of the procedure roll-up, read from the
     database as they stand there (records not received add nothing)."""
     found = SetContribution()
-    for ids in _chunks(sorted(set(record_ids)), _IDS):
+    for ids in itertools.batched(sorted(set(record_ids)), _IDS):
         sql, params = summed_changes_sql(Record.objects.filter(pk__in=ids))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         for u, a, received_on, day, *counters in rows:
-            key = (int(u), int(a), _date(received_on), _date(day))
+            key = (int(u), int(a), rollup_deltas._date(received_on), rollup_deltas._date(day))
             rollup_deltas._add(found.days, key, tuple(int(n) for n in counters), +1)
         for row in rollups._procedure_rollup_select(Record.objects.filter(pk__in=ids)):
-            key = (row["unit_id"], row["agency_id"], row["procedure_id"], _date(row["month"]))
+            key = (row["unit_id"], row["agency_id"], row["procedure_id"], rollup_deltas._date(row["month"]))
             rollup_deltas._add(found.procedures, key, (row["received"], row["online"]), +1)
     return found
 
@@ -90,41 +82,10 @@ def _difference(before: dict[Any, list[int]], after: dict[Any, list[int]]) -> di
 
 def apply(before: SetContribution, after: SetContribution) -> None:
     """Write the difference between the set's old and new contributions, as `rollup_deltas.apply`
-    does for one record (same locks, same sorted order, all-zero rows deleted)."""
-    days = _difference(before.days, after.days)
-    procedures = _difference(before.procedures, after.procedures)
-    if not days and not procedures:
-        return
-    rollup_deltas._lock_shared({key[0] for key in days} | {key[0] for key in procedures})
-    adapt = connection.ops.adapt_datefield_value
-    day_rows = [(u, a, adapt(r), adapt(d), *n) for (u, a, r, d), n in sorted(days.items())]
-    grains = rollup_deltas.grain_deltas(days)
-    grain_rows = [(g, u, adapt(r), a, adapt(o), *n) for (g, u, r, a, o), n in sorted(grains.items())]
-    for i in range(0, len(day_rows), _ROWS):
-        rollup_deltas._upsert(
-            RecordRollupDay,
-            ("unit_id", "agency_id", "received_on", "day"),
-            facts.COUNTERS,
-            day_rows[i : i + _ROWS],
-        )
-    for i in range(0, len(grain_rows), _ROWS):
-        rollup_deltas._upsert(
-            RecordRollup,
-            ("grain", "unit_id", "received_on", "agency_id", "on"),
-            facts.COUNTERS,
-            grain_rows[i : i + _ROWS],
-        )
-    for (unit, agency, procedure, month), (received, online) in sorted(procedures.items()):
-        row = (unit, agency, procedure, adapt(month))
-        if received > 0:
-            rollup_deltas._upsert(
-                ProcedureRollup,
-                ("unit_id", "agency_id", "procedure_id", "month"),
-                ("received", "online"),
-                [(*row, received, online)],
-            )
-        else:
-            rollup_deltas._remove_procedure(row, -received, -online)
+    does for one record (same writer: locks, sorted order, all-zero rows deleted)."""
+    rollup_deltas.write(
+        _difference(before.days, after.days), _difference(before.procedures, after.procedures)
+    )
 
 
 # --- records.hooks bulk handler --------------------------------------------------------------------
@@ -158,7 +119,7 @@ def forget_records_at_once(*, record_ids: Sequence[int], moved_from: dict[int, s
     moved_from = moved_from or {}
     left = dict(Agency.objects.filter(code__in=set(moved_from.values())).values_list("code", "unit__code"))
     places: dict[dt.date, set[tuple[str, str]]] = defaultdict(set)
-    for ids in _chunks(list(record_ids), _IDS):
+    for ids in itertools.batched(record_ids, _IDS):
         rows = Record.objects.filter(pk__in=ids, received_at__isnull=False).values_list(
             "pk", "unit__code", "agency__code", "received_at"
         )

@@ -21,6 +21,7 @@ for it and it for them.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -136,24 +137,28 @@ def procedure_deltas(before: Contribution, after: Contribution) -> dict[Procedur
 
 def apply(before: Contribution, after: Contribution) -> None:
     """Write the difference between the record's old and new contributions."""
-    days = day_deltas(before, after)
-    procedures = procedure_deltas(before, after)
+    write(day_deltas(before, after), procedure_deltas(before, after))
+
+
+_ROWS = 500  # rows per upsert statement: ~18 parameters each
+
+
+def write(days: dict[DayKey, Counters], procedures: dict[ProcedureKey, tuple[int, int]]) -> None:
+    """Add day-roll-up deltas (and their coarser grains) and procedure-roll-up deltas, under the
+    units' shared locks, in one sorted order (two transactions never lock in a cycle)."""
     if not days and not procedures:
         return  # most actions (assign, consult, …) change nothing the index counts
     _lock_shared({key[0] for key in days} | {key[0] for key in procedures})
     adapt = connection.ops.adapt_datefield_value
-    if days:
+    day_rows = [(u, a, adapt(r), adapt(d), *n) for (u, a, r, d), n in sorted(days.items())]
+    grain_rows = [
+        (g, u, adapt(r), a, adapt(o), *n) for (g, u, r, a, o), n in sorted(grain_deltas(days).items())
+    ]
+    for rows in itertools.batched(day_rows, _ROWS):
+        _upsert(RecordRollupDay, ("unit_id", "agency_id", "received_on", "day"), facts.COUNTERS, list(rows))
+    for rows in itertools.batched(grain_rows, _ROWS):
         _upsert(
-            RecordRollupDay,
-            ("unit_id", "agency_id", "received_on", "day"),
-            facts.COUNTERS,
-            [(u, a, adapt(r), adapt(d), *n) for (u, a, r, d), n in sorted(days.items())],
-        )
-        _upsert(
-            RecordRollup,
-            ("grain", "unit_id", "received_on", "agency_id", "on"),
-            facts.COUNTERS,
-            [(g, u, adapt(r), a, adapt(o), *n) for (g, u, r, a, o), n in sorted(grain_deltas(days).items())],
+            RecordRollup, ("grain", "unit_id", "received_on", "agency_id", "on"), facts.COUNTERS, list(rows)
         )
     for (unit, agency, procedure, month), (received, online) in sorted(procedures.items()):
         # One row at a time in key order: ProcedureRollup's counters may not go below 0 even for
