@@ -104,3 +104,36 @@ def test_postgresql_uses_the_scoped_index_for_a_commune_officer(world, staff):
 )
 def test_search_trigrams_are_only_the_certain_ones(key, expected):
     assert search_trigrams(key) == expected
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the scoped index is PostgreSQL's")
+@pytest.mark.django_db
+def test_the_scoped_tokens_are_the_indexs_tokens_as_first_defined():
+    """records 0010 rewrote the token function without rebuilding the index: it must give the
+    same set of tokens as 0007's for every row, or searches would miss rows indexed before."""
+    from importlib import import_module
+
+    first = import_module("motcua.records.migrations.0007_search_scoped_trigrams").FUNCTION
+    rows = [
+        (7, 7, "H56.57.01-260302-0001 nguyen thi huong 056190001234"),
+        (7, 9, "ma-01 le van a"),  # received in another unit: both units' tokens
+        (7, 7, ""),
+        (7, 9, "!! -- !!"),  # no trigram at all
+        (7, None, "le van a"),  # NULLs: no tokens (the function is strict)
+        (None, 7, "le van a"),
+        (7, 7, None),
+        (12, 12, "x"),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(first.replace("FUNCTION record_scoped_trigrams", "FUNCTION pg_temp.first_tokens"))
+        for unit, receiving, text in rows:
+            cursor.execute(
+                "SELECT record_scoped_trigrams(%s, %s, %s), pg_temp.first_tokens(%s, %s, %s)",
+                [unit, receiving, text] * 2,
+            )
+            now, before = cursor.fetchone()
+            assert (sorted(now) if now is not None else None) == (
+                sorted(before) if before is not None else None
+            )
+            if unit and receiving and text and text.strip("!- "):
+                assert now  # not trivially equal: there are tokens
