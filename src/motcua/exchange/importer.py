@@ -24,7 +24,7 @@ from types import SimpleNamespace
 from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from motcua.accounts.models import User
@@ -93,6 +93,8 @@ EVENT_COLUMNS = fastpath.EVENT_COLUMNS
 BULK_LOAD_BYTES = 64 * 1024 * 1024
 # From this size the plain new records are inserted set-based by PostgreSQL (`sqlimport`).
 SQL_IMPORT_BYTES = 8 * 1024 * 1024
+# From this size the set-based import stages and computes in parts, one connection per CPU.
+PARTS_BYTES = 64 * 1024 * 1024
 UNVERIFIED_NOTE = "Tạo tự động khi nhập hồ sơ đồng bộ ({source}, tệp {file}): chưa xác minh."
 
 
@@ -173,23 +175,31 @@ def import_sync_file(
     )
     importer.summary.layout = layout
     bulk = bulk_load and fastpath.enabled() and fastpath.table_is_empty()
-    # The set-based path is one transaction (so is a bulk load): a failure leaves nothing.
-    with (
-        fastpath.bulk_loading() if bulk else contextlib.nullcontext(),
-        transaction.atomic() if sql else contextlib.nullcontext(),
-    ):
-        if sql:
-            loaded = sqlimport.load(stream, source_system=source_system, now=importer.now)
-            importer.summary.added += loaded.added
-            importer.summary.unknown_fields.update(loaded.unknown_fields)
-            if progress is not None and loaded.added:
-                progress(loaded.added)
-            items = loaded.rest
-        for position, obj in items:
-            importer.feed(position, obj)
-            if progress is not None:
-                progress(1)
-        importer.flush()
+    # Parts on connections of their own, before the import's transaction: not inside a caller's
+    # transaction, whose uncommitted rows other connections would not see.
+    parts = _cpus() if sql and not connection.in_atomic_block and _size(stream) >= PARTS_BYTES else 0
+    work = sqlimport.prepare(stream, parts) if parts > 1 else None
+    try:
+        # The set-based path is one transaction (so is a bulk load): a failure leaves nothing.
+        with (
+            fastpath.bulk_loading() if bulk else contextlib.nullcontext(),
+            transaction.atomic() if sql else contextlib.nullcontext(),
+        ):
+            if sql:
+                loaded = sqlimport.load(stream, source_system=source_system, now=importer.now, work=work)
+                importer.summary.added += loaded.added
+                importer.summary.unknown_fields.update(loaded.unknown_fields)
+                if progress is not None and loaded.added:
+                    progress(loaded.added)
+                items = loaded.rest
+            for position, obj in items:
+                importer.feed(position, obj)
+                if progress is not None:
+                    progress(1)
+            importer.flush()
+    finally:
+        if work is not None:
+            work.drop()
     summary = importer.summary
     if summary.added or summary.updated:
         # Bulk writes bypass the records' per-change hook: the index's rollups are recomputed once
@@ -216,6 +226,10 @@ def _peek_layout(stream: IO[bytes]) -> str:
     layout, _ = detect_layout(stream)
     stream.seek(start)
     return layout
+
+
+def _cpus() -> int:
+    return os.cpu_count() or 1
 
 
 def _size(stream: IO[bytes]) -> int:
