@@ -35,8 +35,8 @@ def in_parts(monkeypatch):
     tags: list[str] = []
     prepare = sqlimport.prepare
 
-    def recording(stream, own_connections=0):
-        work = prepare(stream, own_connections)
+    def recording(stream, own_connections=0, tick=None):
+        work = prepare(stream, own_connections, tick)
         tags.append(f"{len(work.parts)}:{'transaction' if work.in_transaction else 'own'}")
         return work
 
@@ -96,3 +96,15 @@ def test_inside_a_callers_transaction_the_work_stays_in_it(procedure, van_hung, 
         summary = import_sync_file(stream=io.BytesIO(many_lines()), source_name="f", sql=True)
     assert in_parts == ["1:transaction"]
     assert summary.added > 40 and work_tables() == []
+
+
+def test_the_parts_keep_a_page_started_imports_heartbeat(procedure, van_hung, in_parts):
+    """Staging and computing come before the import's transaction: the progress callback (a
+    queued run's heartbeat) hears from them, or a long load would be taken for a dead worker."""
+    calls: list[int] = []
+    summary = import_sync_file(
+        stream=io.BytesIO(many_lines()), source_name="f", sql=True, progress=calls.append
+    )
+    first_added = next(i for i, n in enumerate(calls) if n)
+    assert first_added > 0 and set(calls[:first_added]) == {0}  # ticks before any record went in
+    assert sum(calls) == summary.seen

@@ -20,6 +20,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from types import SimpleNamespace
 from typing import IO, Any, cast
 
@@ -178,7 +179,8 @@ def import_sync_file(
     # Parts on connections of their own, before the import's transaction: not inside a caller's
     # transaction, whose uncommitted rows other connections would not see.
     parts = _cpus() if sql and not connection.in_atomic_block and _size(stream) >= PARTS_BYTES else 0
-    work = sqlimport.prepare(stream, parts) if parts > 1 else None
+    tick = None if progress is None else partial(progress, 0)  # a heartbeat before the transaction
+    work = sqlimport.prepare(stream, parts, tick) if parts > 1 else None
     try:
         # The set-based path is one transaction (so is a bulk load): a failure leaves nothing.
         with (

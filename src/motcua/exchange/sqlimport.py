@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from django.db import connection, models
@@ -69,11 +69,11 @@ class Result:
         self.layout, self.added, self.unknown_fields, self.rest = layout, added, unknown, rest
 
 
-def prepare(stream: IO[bytes], own_connections: int = 0) -> Work:
+def prepare(stream: IO[bytes], own_connections: int = 0, tick: Callable[[], None] | None = None) -> Work:
     """Stage the file and compute its rows into work tables (`sqlimport_work`): on
     `own_connections` connections of their own, in parts at once, before the import's
-    transaction; or, with 0, on the import's connection inside its transaction. Raises
-    `reader.UnreadableFile` before writing anything."""
+    transaction; or, with 0, on the import's connection inside its transaction. `tick` is called
+    every few seconds meanwhile. Raises `reader.UnreadableFile` before writing anything."""
     start = stream.tell()
     layout, _ = detect_layout(stream)
     stream.seek(start)
@@ -81,7 +81,7 @@ def prepare(stream: IO[bytes], own_connections: int = 0) -> Work:
         stream.seek(start)
     body = stream.tell()
     last_timings.clear()
-    work = Work(own_connections)
+    work = Work(own_connections, tick)
     work.layout, work.body = layout, body
     try:
         for part in work.parts:

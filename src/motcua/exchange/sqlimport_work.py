@@ -31,6 +31,7 @@ BLOCK = 4 * 1024 * 1024
 PREFIX = "motcua_sync_"
 # Blocks waiting for a part's connection: bounds memory (parts × this × BLOCK).
 QUEUED_BLOCKS = 2
+TICK_SECONDS = 5
 
 
 class Part:
@@ -141,7 +142,10 @@ class Work:
     """The parts of one load. `own_connections`: 0 runs one part on the import's connection
     (inside its transaction); N opens N connections that commit their tables."""
 
-    def __init__(self, own_connections: int) -> None:
+    def __init__(self, own_connections: int, tick: Callable[[], None] | None = None) -> None:
+        # Called while the parts work (every block staged, every few seconds of computing): a
+        # page-started import's heartbeat, which must go on before its transaction begins.
+        self.tick = tick or (lambda: None)
         self.read_one = [False]  # shared by the parts: a record was read somewhere before
         self.layout, self.body = "", 0  # the file's layout, where its records start
         conns = [_connect() for _ in range(own_connections)]
@@ -191,7 +195,9 @@ class Work:
         for t in threads:
             t.start()
         for t in threads:
-            t.join()
+            while t.is_alive():
+                t.join(timeout=TICK_SECONDS)
+                self.tick()
         if errors:
             raise errors[0]
 
@@ -218,6 +224,7 @@ class Work:
                 else:
                     chunk, buf = buf, b""
                 if chunk:
+                    self.tick()
                     count = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
                     if not self.read_one[0]:
                         self.first.wait()
