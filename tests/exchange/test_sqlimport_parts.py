@@ -108,3 +108,17 @@ def test_the_parts_keep_a_page_started_imports_heartbeat(procedure, van_hung, in
     first_added = next(i for i, n in enumerate(calls) if n)
     assert first_added > 0 and set(calls[:first_added]) == {0}  # ticks before any record went in
     assert sum(calls) == summary.seen
+
+
+def test_without_connections_for_the_parts_the_import_runs_in_one(procedure, van_hung, monkeypatch, in_parts):
+    """A server at its `max_connections`: slower, not wrong."""
+    import psycopg
+
+    def refused():
+        raise psycopg.OperationalError("sorry, too many clients already")
+
+    monkeypatch.setattr(sqlimport_work, "_connect", refused)
+    summary = import_sync_file(stream=io.BytesIO(many_lines()), source_name="f", sql=True)
+    assert in_parts == ["1:transaction"]  # staged and computed in the import's transaction
+    assert summary.added > 40 and summary.rejected > 0
+    assert work_tables() == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import os
 import time
 from collections import Counter, defaultdict
@@ -47,6 +48,9 @@ from .dvcqg import mapping
 from .dvcqg.mapping import ParsedRecord, Reject, parse_sync_record, record_to_sync
 from .dvcqg.reader import detect_layout, read_records
 from .models import CreatedByImport, ImportRun
+from .sqlimport_work import NoConnections, Work
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 1000
 SAMPLE_REJECTS = 50
@@ -180,7 +184,7 @@ def import_sync_file(
     # transaction, whose uncommitted rows other connections would not see.
     parts = _cpus() if sql and not connection.in_atomic_block and _size(stream) >= PARTS_BYTES else 0
     tick = None if progress is None else partial(progress, 0)  # a heartbeat before the transaction
-    work = sqlimport.prepare(stream, parts, tick) if parts > 1 else None
+    work = _prepare_in_parts(stream, parts, tick) if parts > 1 else None
     try:
         # The set-based path is one transaction (so is a bulk load): a failure leaves nothing.
         with (
@@ -228,6 +232,18 @@ def _peek_layout(stream: IO[bytes]) -> str:
     layout, _ = detect_layout(stream)
     stream.seek(start)
     return layout
+
+
+def _prepare_in_parts(stream: IO[bytes], parts: int, tick: Callable[[], None] | None) -> Work | None:
+    """The work in parts, or None (then in one part, in the import's transaction) when the server
+    refuses more connections: slower, not wrong."""
+    start = stream.tell()
+    try:
+        return sqlimport.prepare(stream, parts, tick)
+    except NoConnections as error:
+        logger.warning("Import in one part: no connections for %s parts (%s)", parts, error)
+        stream.seek(start)
+        return None
 
 
 def _cpus() -> int:

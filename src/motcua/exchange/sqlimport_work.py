@@ -34,6 +34,10 @@ QUEUED_BLOCKS = 2
 TICK_SECONDS = 5
 
 
+class NoConnections(Exception):
+    """The parts' connections could not be opened (the server's `max_connections` reached…)."""
+
+
 class Part:
     """One part's connection and tables: staged documents, computed columns, history events."""
 
@@ -131,9 +135,13 @@ class Part:
             for row in rows:
                 self.rows([row])
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        """Let the block being staged finish; forget the others (after a failure)."""
         if self.queue is not None:
             self.queue.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        self.stop()
         if self.conn is not None:
             self.conn.close()
 
@@ -148,7 +156,13 @@ class Work:
         self.tick = tick or (lambda: None)
         self.read_one = [False]  # shared by the parts: a record was read somewhere before
         self.layout, self.body = "", 0  # the file's layout, where its records start
-        conns = [_connect() for _ in range(own_connections)]
+        conns: list[psycopg.Connection[Any]] = []
+        try:
+            conns.extend(_connect() for _ in range(own_connections))
+        except psycopg.OperationalError as error:
+            for c in conns:
+                c.close()
+            raise NoConnections(str(error)) from error
         try:
             with conns[0].cursor() if conns else connection.cursor().cursor as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
@@ -256,6 +270,8 @@ class Work:
 
     def drop(self) -> None:
         """Drop the tables (after the import's transaction: it read them) and close the parts."""
+        for part in self.parts:
+            part.stop()  # no statement of theirs may still run on the connection used below
         try:
             if not self.in_transaction:
                 with contextlib.suppress(psycopg.Error):
