@@ -121,6 +121,9 @@ TASKS = {
 # uploads of runs finished more than this many days ago (their summary and rejects stay).
 MOTCUA_IMPORT_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_IMPORT_MAX_ATTEMPTS", "3"))
 MOTCUA_IMPORT_RETENTION_DAYS = int(os.environ.get("MOTCUA_IMPORT_RETENTION_DAYS", "90"))
+# A big import on PostgreSQL stages and computes on one more connection per CPU, at most this many
+# (each import: count them in the server's max_connections); 1 keeps it to its own connection.
+MOTCUA_IMPORT_CONNECTIONS = int(os.environ.get("MOTCUA_IMPORT_CONNECTIONS", "4"))
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

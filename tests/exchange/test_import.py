@@ -143,6 +143,17 @@ def test_unknown_fields_are_kept_and_reported(procedure, van_hung):
     assert ImportRun.objects.get().unknown_fields == {"MaHeThongNguon": 1, "GhiChu": 1}
 
 
+def test_a_nul_in_a_code_or_a_key_is_a_reject_and_the_run_is_still_saved(procedure, van_hung):
+    """JSON may escape a NUL (\\u0000); PostgreSQL's jsonb refuses it: the run's stored summary
+    shows it as U+FFFD instead of failing the whole import."""
+    data = as_lines([sync_record(1)]) + b'{"MaHoSo": "a\\u0000b"}\n'
+    summary, rejects = run(data)
+    assert (summary.added, summary.rejected) == (1, 1)
+    assert "a\x00b" in rejects[0][0].reason  # the caller hears what the file said
+    stored = ImportRun.objects.get().sample_rejects
+    assert stored[0]["position"] == 2 and "a\ufffdb" in stored[0]["reason"]
+
+
 def test_truncated_array_imports_what_came_before_and_says_where_it_stopped(procedure, van_hung):
     data = as_array([sync_record(1), sync_record(2), sync_record(3)])
     summary, rejects = run(data[: len(data) - 200])

@@ -52,6 +52,7 @@ def many_lines() -> bytes:
     lines = data.split(b"\n")
     lines.insert(20, b'{"MaHoSo": "H56.57.01-260302-0900", "ChuHoSo": ')  # cut short
     lines.insert(25, b"")
+    lines.insert(40, b'{"MaHoSo": "a\\u0000b"}')  # a NUL escape: no jsonb, no text key
     return b"\n".join(lines)
 
 

@@ -25,6 +25,7 @@ from functools import partial
 from types import SimpleNamespace
 from typing import IO, Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
@@ -182,7 +183,8 @@ def import_sync_file(
     bulk = bulk_load and fastpath.enabled() and fastpath.table_is_empty()
     # Parts on connections of their own, before the import's transaction: not inside a caller's
     # transaction, whose uncommitted rows other connections would not see.
-    parts = _cpus() if sql and not connection.in_atomic_block and _size(stream) >= PARTS_BYTES else 0
+    outside = not connection.in_atomic_block and connection.get_autocommit()
+    parts = _cpus() if sql and outside and _size(stream) >= PARTS_BYTES else 0
     tick = None if progress is None else partial(progress, 0)  # a heartbeat before the transaction
     work = _prepare_in_parts(stream, parts, tick) if parts > 1 else None
     try:
@@ -221,8 +223,8 @@ def import_sync_file(
         updated=summary.updated,
         unchanged=summary.unchanged,
         rejected=summary.rejected,
-        unknown_fields=dict(summary.unknown_fields),
-        sample_rejects=summary.sample_rejects,
+        unknown_fields=_storable(dict(summary.unknown_fields)),
+        sample_rejects=_storable(summary.sample_rejects),
     )
     return summary
 
@@ -246,8 +248,21 @@ def _prepare_in_parts(stream: IO[bytes], parts: int, tick: Callable[[], None] | 
         return None
 
 
+def _storable(value: Any) -> Any:
+    """`value` with NUL shown as U+FFFD: PostgreSQL's jsonb refuses \\u0000, and a file's codes and
+    keys (quoted in the reasons) may hold one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
+
+
 def _cpus() -> int:
-    return os.cpu_count() or 1
+    """The CPUs this process may use (a container's limit included), within the setting."""
+    return min(len(os.sched_getaffinity(0)), settings.MOTCUA_IMPORT_CONNECTIONS)
 
 
 def _size(stream: IO[bytes]) -> int:

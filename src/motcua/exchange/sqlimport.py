@@ -163,7 +163,7 @@ def _compute(part: Part, dups: str) -> None:
           CASE WHEN h.n = 1 THEN '' ELSE {previous} END AS from_state, {state} AS to_state,
           coalesce(h.item ->> 'NoiDungXuLy', '') AS reason, ''::text AS form,
           {q.jtime("(h.item -> 'NgayKetThucTheoQuyDinh')")} AS due_at,
-          h.item, {sqlpath.item_sql("h.item")} AS sync_item
+          h.item, h.n, {sqlpath.item_sql("h.item")} AS sync_item
         FROM {part.calc} c JOIN {part.stage} s ON s.pos = c.pos
         CROSS JOIN LATERAL jsonb_array_elements({items}) WITH ORDINALITY h(item, n)
         WHERE c.fit""",
@@ -232,12 +232,17 @@ def _insert(cursor: Any, work: Work, source_system: str, now: Any) -> tuple[int,
         )
         added += cursor.rowcount
     clock = _timed("insert records", clock)
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {clash})")
+    clashed = cursor.fetchone()[0]
     for part in work.parts:
+        # A record's events get ascending ids in item order. Read as stored (a first load: no
+        # clash) they come in that order; a filter's plan may not keep it: then sorted.
+        rest = f"WHERE {new} ORDER BY c.pos, c.n" if clashed else ""
         cursor.execute(
             f"""INSERT INTO {events} ({names})
             SELECT %s::bigint + c.pos, at, actor_id, action, from_state, to_state, reason, form, due_at,
               jsonb_build_object('source', %s::text, 'item', item), sync_item
-            FROM {part.events} c WHERE {new}""",
+            FROM {part.events} c {rest}""",
             [base, source_system],
         )
     clock = _timed("insert events", clock)

@@ -129,11 +129,16 @@ class Part:
                 for row in rows:
                     copy.write_row(row)
         except psycopg.Error:
-            if len(rows) == 1:  # jsonb refuses what Python read: the Python path takes it
-                self.rows([(rows[0][0], None, rows[0][2])])
-                return
-            for row in rows:
-                self.rows([row])
+            if len(rows) > 1:
+                for row in rows:
+                    self.rows([row])
+            elif rows[0][1] is not None or rows[0][2] is not None:
+                # jsonb refuses what Python read (or the key holds a NUL): the Python path takes
+                # it, by position, without the key first and at last without either.
+                pos, doc, key = rows[0]
+                self.rows([(pos, None, key if doc is not None else None)])
+            else:
+                raise
 
     def stop(self) -> None:
         """Let the block being staged finish; forget the others (after a failure)."""
@@ -158,11 +163,14 @@ class Work:
         self.layout, self.body = "", 0  # the file's layout, where its records start
         conns: list[psycopg.Connection[Any]] = []
         try:
-            conns.extend(_connect() for _ in range(own_connections))
-        except psycopg.OperationalError as error:
+            for _ in range(own_connections):
+                conns.append(_connect())
+        except BaseException as error:
             for c in conns:
                 c.close()
-            raise NoConnections(str(error)) from error
+            if isinstance(error, psycopg.OperationalError):
+                raise NoConnections(str(error)) from error
+            raise
         try:
             with conns[0].cursor() if conns else connection.cursor().cursor as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
@@ -208,10 +216,20 @@ class Work:
         threads = [threading.Thread(target=run, args=(p,), daemon=True) for p in self.parts]
         for t in threads:
             t.start()
-        for t in threads:
-            while t.is_alive():
-                t.join(timeout=TICK_SECONDS)
-                self.tick()
+        try:
+            for t in threads:
+                while t.is_alive():
+                    t.join(timeout=TICK_SECONDS)
+                    self.tick()
+        except BaseException:
+            # The heartbeat failed, or an interrupt: stop the parts' statements before anyone
+            # drops their tables or closes their connections.
+            for part in self.parts:
+                if part.conn is not None:
+                    part.conn.cancel_safe()
+            for t in threads:
+                t.join()
+            raise
         if errors:
             raise errors[0]
 
@@ -262,6 +280,7 @@ class Work:
         for position, obj in _array(stream):
             rows.append((position, None if isinstance(obj, Reject) else doc_text(obj), record_key(obj)))
             if len(rows) >= 5000:
+                self.tick()
                 self.parts[turn % len(self.parts)].rows(rows)
                 rows, turn = [], turn + 1
         self.parts[turn % len(self.parts)].rows(rows)
@@ -287,11 +306,15 @@ class Work:
 
 def _connect() -> psycopg.Connection[Any]:
     conn = connection.get_new_connection(connection.get_connection_params())
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        # The part's statements are the import's own work: the same settings as `sqlimport.load`.
-        cursor.execute("SET synchronous_commit = off; SET enable_memoize = off; SET jit = off")
-        cursor.execute("SET max_parallel_workers_per_gather = 0")  # the parts are the parallelism
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            # The part's statements are the import's own work: the same settings as `sqlimport.load`.
+            cursor.execute("SET synchronous_commit = off; SET enable_memoize = off; SET jit = off")
+            cursor.execute("SET max_parallel_workers_per_gather = 0")  # the parts are the parallelism
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
