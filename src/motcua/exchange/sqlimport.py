@@ -110,18 +110,17 @@ def prepare(stream: IO[bytes], own_connections: int = 0, tick: Callable[[], None
 
 
 def _settings(part: Part) -> None:
+    """For the part's session, or for the import's transaction when the part works inside it."""
     local = "LOCAL " if part.conn is None else ""
-    if part.conn is None:
-        # Nothing of a half-done load survives a crash anyway (one transaction): no need to wait
-        # for the commit record to reach the disk.
-        part.run("SET LOCAL synchronous_commit = off")
-        # Memoize would hash each staged document to cache per-document subqueries that never
-        # repeat: pure cost.
-        part.run("SET LOCAL enable_memoize = off")
-        # Off in settings already, but a deployment may turn JIT on: compiling the compute
-        # statement's ~70 KB of expressions costs more than it saves (100.000 records: 31-38 s
-        # with it, 18-21 s without).
-        part.run("SET LOCAL jit = off")
+    # Work tables are rebuilt by the next load if lost: no need to wait for the disk.
+    part.run(f"SET {local}synchronous_commit = off")
+    # Memoize would hash each staged document to cache per-document subqueries that never
+    # repeat: pure cost.
+    part.run(f"SET {local}enable_memoize = off")
+    # Off in settings already, but a deployment may turn JIT on: compiling the compute
+    # statement's ~70 KB of expressions costs more than it saves (100.000 records: 31-38 s
+    # with it, 18-21 s without).
+    part.run(f"SET {local}jit = off")
     # The export's function for JSON text in the file's key order (Record.sync_kept, sync_item).
     part.run("SELECT current_setting('check_function_bodies')")
     row = part.cursor.fetchone()
@@ -180,6 +179,8 @@ def load(stream: IO[bytes], *, source_system: str, now: Any, work: Work | None =
     if work is None:
         work = prepare(stream, 0)
     with connection.cursor() as cursor:
+        # Nothing of a half-done load survives a crash anyway (one transaction): no need to wait
+        # for the commit record to reach the disk.
         cursor.execute("SET LOCAL synchronous_commit = off")
         # One load at a time: a second waits here for the first one's commit.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ["motcua_sync_stage"])

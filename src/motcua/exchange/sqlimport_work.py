@@ -80,9 +80,11 @@ class Part:
         while self.pending:
             self.pending.popleft().result()
 
-    def copy_lines(self, first: int, chunk: bytes) -> None:
-        if len(chunk) > MAX_LINE_BYTES or not self._copy_block(first, chunk):
-            self.line_by_line(first - 1, chunk)
+    def copy_lines(self, first: int, chunk: bytes) -> bool:
+        """Stage the lines from number `first`; True when reading stops (`line_by_line`)."""
+        if len(chunk) <= MAX_LINE_BYTES and self._copy_block(first, chunk):
+            return False
+        return self.line_by_line(first - 1, chunk)
 
     def _copy_block(self, first: int, chunk: bytes) -> bool:
         """COPY the lines as they are (PostgreSQL parses them); False if it refuses one."""
@@ -103,7 +105,7 @@ class Part:
         """The reader's rules line by line (`reader.parse_line`); True when reading stops."""
         rows: list[tuple[int, str | None, str | None]] = []
         stop = False
-        for line in chunk.split(b"\n")[: chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)]:
+        for line in chunk.split(b"\n")[: _line_count(chunk)]:
             number += 1
             if len(line) > MAX_LINE_BYTES:
                 rows.append((number, None, None))
@@ -165,22 +167,17 @@ class Work:
         try:
             for _ in range(own_connections):
                 conns.append(_connect())
-        except BaseException as error:
-            for c in conns:
-                c.close()
-            if isinstance(error, psycopg.OperationalError):
-                raise NoConnections(str(error)) from error
-            raise
-        try:
             with conns[0].cursor() if conns else connection.cursor().cursor as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
                 row = cursor.fetchone()
                 assert row is not None
                 self.tag = str(row[0])  # the tables name the backend that owns them
             self.parts = [Part(self, i, c) for i, c in enumerate(conns or [None])]
-        except BaseException:
+        except BaseException as error:
             for c in conns:
                 c.close()
+            if own_connections and isinstance(error, psycopg.OperationalError):
+                raise NoConnections(str(error)) from error
             raise
         self.dups = f"{PREFIX}{self.tag}_dups"
         self.in_transaction = not conns
@@ -257,12 +254,10 @@ class Work:
                     chunk, buf = buf, b""
                 if chunk:
                     self.tick()
-                    count = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+                    count = _line_count(chunk)
                     if not self.read_one[0]:
                         self.first.wait()
-                        first = self.first
-                        copied = len(chunk) <= MAX_LINE_BYTES and first._copy_block(number + 1, chunk)
-                        if not copied and first.line_by_line(number, chunk):
+                        if self.first.copy_lines(number + 1, chunk):
                             return
                     else:
                         self.parts[turn % len(self.parts)].submit(number + 1, chunk)
@@ -309,8 +304,6 @@ def _connect() -> psycopg.Connection[Any]:
     try:
         conn.autocommit = True
         with conn.cursor() as cursor:
-            # The part's statements are the import's own work: the same settings as `sqlimport.load`.
-            cursor.execute("SET synchronous_commit = off; SET enable_memoize = off; SET jit = off")
             cursor.execute("SET max_parallel_workers_per_gather = 0")  # the parts are the parallelism
     except BaseException:
         conn.close()
@@ -319,9 +312,14 @@ def _connect() -> psycopg.Connection[Any]:
 
 
 def _drop(cursor: Any, tables: list[str], sequences: list[str]) -> None:
-    cursor.execute(
-        f"DROP TABLE IF EXISTS {', '.join(tables)}; DROP SEQUENCE IF EXISTS {', '.join(sequences)}"
-    )
+    if tables:
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
+    if sequences:
+        cursor.execute(f"DROP SEQUENCE IF EXISTS {', '.join(sequences)}")
+
+
+def _line_count(chunk: bytes) -> int:
+    return chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
 
 
 def _drop_orphans(cursor: Any) -> None:
@@ -334,12 +332,9 @@ def _drop_orphans(cursor: Any) -> None:
         [PREFIX + "%", f"^{PREFIX}([0-9]+)_"],
     )
     found = cursor.fetchall()
-    tables = [name for name, kind in found if kind == "r"]
-    sequences = [name for name, kind in found if kind == "S"]
-    if tables:
-        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(tables)}")
-    if sequences:
-        cursor.execute(f"DROP SEQUENCE IF EXISTS {', '.join(sequences)}")
+    _drop(
+        cursor, [name for name, kind in found if kind == "r"], [name for name, kind in found if kind == "S"]
+    )
 
 
 def _skip_line(stream: IO[bytes]) -> bytes:
