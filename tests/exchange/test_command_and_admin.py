@@ -74,3 +74,14 @@ def test_admin_import_form_refuses_a_file_that_is_not_sync_records(client, db, s
     response = client.post("/admin/exchange/importrun/import/", {"file": upload})
     assert response.status_code == 200 and "mảng JSON" in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_run_is_named_by_its_local_start_time():
+    """The admin's title and breadcrumb name a run as its page shows its start: Vietnam's time."""
+    import datetime as dt
+
+    from motcua.exchange.models import ImportRun
+
+    run = ImportRun(source_name="hs.jsonl", started_at=dt.datetime(2026, 11, 26, 2, 50, tzinfo=dt.UTC))
+    assert str(run) == "hs.jsonl (26/11/2026 09:50)"

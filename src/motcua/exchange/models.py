@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,7 +22,12 @@ class ImportRun(models.Model):
     source_name = models.CharField(_("tệp / nguồn"), max_length=255)
     source_system = models.CharField(_("hệ thống nguồn"), max_length=40)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("người nhập"),
     )
     started_at = models.DateTimeField(_("bắt đầu"))
     finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
@@ -37,7 +43,7 @@ class ImportRun(models.Model):
     create_missing = models.BooleanField(_("tạo thủ tục, cơ quan chưa có"), default=False)
     file_sha256 = models.CharField(_("SHA-256 của tệp"), max_length=64, blank=True)
     file_size = models.BigIntegerField(_("dung lượng tệp (byte)"), null=True, blank=True)
-    storage_name = models.CharField(max_length=255, blank=True)
+    storage_name = models.CharField(_("tệp lưu trữ"), max_length=255, blank=True)
     # Each start (first run or restart) counts one; a worker only writes to the attempt it holds.
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
     processed = models.PositiveIntegerField(_("số hồ sơ đã đọc"), default=0)
@@ -51,7 +57,7 @@ class ImportRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.source_name} ({self.started_at:%d/%m/%Y %H:%M})"
+        return f"{self.source_name} ({timezone.localtime(self.started_at):%d/%m/%Y %H:%M})"
 
     @property
     def current_status(self) -> str:
