@@ -65,6 +65,17 @@ def test_admin_import_form_queues_the_file_and_the_run_page_shows_the_summary(
     listing = client.get("/admin/exchange/importrun/")
     assert listing.status_code == 200 and "Xong" in listing.content.decode()
 
+    # A file with rejects: the run's page lists them as a table, the file's text escaped.
+    upload = io.BytesIO(as_lines([sync_record(2)]) + b'{"MaHoSo": "<b>x</b>"}\n')
+    upload.name = "loi.jsonl"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/exchange/importrun/import/", {"file": upload})
+    run = ImportRun.objects.get(source_name="loi.jsonl")
+    page = client.get(f"/admin/exchange/importrun/{run.pk}/change/").content.decode()
+    assert "<th>Vị trí</th><th>Trường</th><th>Lý do</th>" in page
+    assert "<tr><td>2</td><td>MaHoSo</td><td>" in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    assert "<b>x</b>" not in page
+
 
 def test_admin_import_form_refuses_a_file_that_is_not_sync_records(client, db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

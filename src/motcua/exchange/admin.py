@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .connectors import registry
@@ -46,7 +47,10 @@ class ImportRunAdmin(admin.ModelAdmin[ImportRun]):
         "rejected",
     ]
     list_filter = ["status"]
-    readonly_fields = [f.name for f in ImportRun._meta.fields]
+    # The rejects as a table an officer reads (position, field, reason), not the stored JSON.
+    readonly_fields = [
+        "rejects_table" if f.name == "sample_rejects" else f.name for f in ImportRun._meta.fields
+    ]
     change_list_template = "admin/exchange/importrun/change_list.html"
     actions = [restart_imports]
 
@@ -56,6 +60,23 @@ class ImportRunAdmin(admin.ModelAdmin[ImportRun]):
     @admin.display(description=_("tình trạng"), ordering="status")
     def status_now(self, run: ImportRun) -> str:
         return str(ImportRun.Status(run.current_status).label)
+
+    @admin.display(description=ImportRun._meta.get_field("sample_rejects").verbose_name)
+    def rejects_table(self, run: ImportRun) -> str:
+        if not run.sample_rejects:
+            return "-"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((r.get("position", ""), r.get("field") or "-", r.get("reason", "")) for r in run.sample_rejects),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Vị trí"),
+            _("Trường"),
+            _("Lý do"),
+            rows,
+        )
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("records.add_record"))  # type: ignore[union-attr]
