@@ -75,6 +75,7 @@ def test_admin_import_form_queues_the_file_and_the_run_page_shows_the_summary(
     assert "<th>Vị trí</th><th>Trường</th><th>Lý do</th>" in page
     assert "<tr><td>2</td><td>MaHoSo</td><td>" in page and "&lt;b&gt;x&lt;/b&gt;" in page
     assert "<b>x</b>" not in page
+    assert 'name="sample_rejects"' not in page  # shown, not editable
 
 
 def test_admin_import_form_refuses_a_file_that_is_not_sync_records(client, db, settings, tmp_path):

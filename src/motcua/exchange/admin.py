@@ -51,6 +51,7 @@ class ImportRunAdmin(admin.ModelAdmin[ImportRun]):
     readonly_fields = [
         "rejects_table" if f.name == "sample_rejects" else f.name for f in ImportRun._meta.fields
     ]
+    exclude = ["sample_rejects"]
     change_list_template = "admin/exchange/importrun/change_list.html"
     actions = [restart_imports]
 
