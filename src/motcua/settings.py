@@ -147,6 +147,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("MOTCUA_LOGIN_RATE_LIMIT", True)
+# Trusted reverse proxies in front of the application (0: clients connect directly); the client
+# address the login and lookup limits count by is taken behind them (motcua.core.client).
+MOTCUA_PROXY_COUNT = int(os.environ.get("MOTCUA_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "motcua.core.client.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -221,3 +225,8 @@ LOGGING = {
 
 # Province whose data `motcua demo` builds (GSO code).
 MOTCUA_DEMO_PROVINCE = os.environ.get("MOTCUA_DEMO_PROVINCE", "56")
+
+# The citizens' record lookup (/tra-cuu-ho-so/): this many misses from one address within the
+# window and that address is refused until the window has passed.
+MOTCUA_LOOKUP_FAILURE_LIMIT = int(os.environ.get("MOTCUA_LOOKUP_FAILURE_LIMIT", "10"))
+MOTCUA_LOOKUP_WINDOW_MINUTES = int(os.environ.get("MOTCUA_LOOKUP_WINDOW_MINUTES", "15"))

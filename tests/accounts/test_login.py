@@ -61,3 +61,21 @@ def test_password_is_stored_hashed_with_django_defaults(db, default_password_has
     assert identify_hasher(user.password).__class__ is get_hashers()[0].__class__
     assert get_hashers()[0].__module__ == "django.contrib.auth.hashers"
     assert check_password(PASSWORD, user.password)
+
+
+def test_behind_a_proxy_the_lock_is_per_client_not_for_everyone(client, login_rate_limit, settings):
+    settings.MOTCUA_PROXY_COUNT = 1
+    user = UserFactory(username="motcua.vanhung")
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": user.username, "password": "sai-mat-khau"},
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    elsewhere = client.post(
+        reverse("login"),
+        {"username": user.username, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.2",
+    )
+    assert elsewhere.status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"

@@ -283,3 +283,18 @@ class RecordAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PublicLookupFailure(models.Model):
+    """A public record lookup that did not match, by client address. Record codes are sequential,
+    so the applicant's proof must not be guessable by trying: too many misses in a window and the
+    address is refused for a while (`records.public_lookup`)."""
+
+    client = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["client", "at"], name="public_lookup_client_at")]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.at:%d/%m/%Y %H:%M}"

@@ -11,7 +11,7 @@ from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.metrics import periods
 from motcua.metrics.periods import Period
@@ -85,12 +85,12 @@ def period_choices(today: dt.date, current: Period) -> list[tuple[object, list[P
     if today > report_years[0].end:
         report_years.insert(0, periods.report_year(today.year + 1))
     groups = [
-        (_lazy("Tháng"), months),
-        (_lazy("Quý"), quarters),
-        (_lazy("Năm"), years),
-        (_lazy("Kỳ báo cáo tháng (NĐ 09/2019)"), report_months),
-        (_lazy("Kỳ báo cáo năm (NĐ 09/2019)"), report_years),
+        (gettext_lazy("Tháng"), months),
+        (gettext_lazy("Quý"), quarters),
+        (gettext_lazy("Năm"), years),
+        (gettext_lazy("Kỳ báo cáo tháng (NĐ 09/2019)"), report_months),
+        (gettext_lazy("Kỳ báo cáo năm (NĐ 09/2019)"), report_years),
     ]
     if not any(current.key == p.key for _label, ps in groups for p in ps):
-        groups.append((_lazy("Kỳ đang xem"), [current]))
+        groups.append((gettext_lazy("Kỳ đang xem"), [current]))
     return groups

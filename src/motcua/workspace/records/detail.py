@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from motcua.exchange.outbox import record_sync_status
@@ -28,7 +28,7 @@ from .presenting import (
     step_rows,
 )
 
-STALE = _lazy(
+STALE = gettext_lazy(
     "Hồ sơ vừa được người khác cập nhật; thao tác của bạn chưa được ghi. Trang đã tải lại trạng thái mới nhất."
 )
 

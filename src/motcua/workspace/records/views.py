@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from motcua.accounts.models import Role
 from motcua.records.online_intake import pending_confirmation
@@ -28,12 +28,12 @@ SORTS = {
 }
 
 COLUMNS = [
-    ("ma", _lazy("Mã hồ sơ"), ""),
-    ("nguoi-nop", _lazy("Người nộp"), ""),
-    ("", _lazy("Thủ tục"), "hide-sm"),
-    ("", _lazy("Trạng thái"), ""),
-    ("han", _lazy("Hạn trả"), ""),
-    ("", _lazy("Tiến độ"), ""),
+    ("ma", gettext_lazy("Mã hồ sơ"), ""),
+    ("nguoi-nop", gettext_lazy("Người nộp"), ""),
+    ("", gettext_lazy("Thủ tục"), "hide-sm"),
+    ("", gettext_lazy("Trạng thái"), ""),
+    ("han", gettext_lazy("Hạn trả"), ""),
+    ("", gettext_lazy("Tiến độ"), ""),
 ]
 
 # Which boxes each role works from, first one opened by default.
