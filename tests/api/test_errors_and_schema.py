@@ -31,12 +31,15 @@ def test_anonymous_call_is_401_with_a_challenge(db):
     response = APIClient().get("/api/v1/units/")
     assert_problem(response, 401, "not_authenticated")
     assert response["WWW-Authenticate"].startswith("Token")
+    assert response.json()["detail"].startswith("Chưa có thông tin xác thực")  # DRF's own text, in Vietnamese
 
 
 def test_wrong_token_is_401(db):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token khong-co-that")
-    assert_problem(client.get("/api/v1/units/"), 401, "authentication_failed")
+    response = client.get("/api/v1/units/")
+    assert_problem(response, 401, "authentication_failed")
+    assert response.json()["detail"] == "Token không hợp lệ."
 
 
 def test_unknown_address_is_404_problem(api):

@@ -46,6 +46,9 @@ def test_the_calculator_uses_the_chosen_agency_and_the_cutoff(client):
     [
         ({"received": "24-01-2025 10h", "amount": 5, "unit": "working_days"}, "dd/mm/yyyy HH:MM"),
         ({"received": "24/01/2060 10:15", "amount": 5, "unit": "working_days"}, "ngoài lịch làm việc"),
+        ({"received": "31/12/9999 23:59", "amount": 1, "unit": "days"}, "ngoài lịch làm việc"),
+        ({"received": "31/12/9999 23:59", "amount": 1, "unit": "months"}, "ngoài lịch làm việc"),
+        ({"received": "01/01/0001 00:00", "amount": 1, "unit": "working_days"}, "ngoài lịch làm việc"),
         ({"received": "24/01/2025 10:15", "amount": -2, "unit": "working_days"}, "lớn hơn hoặc bằng"),
     ],
 )

@@ -100,6 +100,11 @@ def test_missing_channel_means_in_person(procedure, van_hung):
         ({"DanhSachLePhi": [{"Gia": "100.000đ"}]}, "DanhSachLePhi[0].Gia"),
         ({"MaHoSo": "khong-co-ma"}, "MaHoSo"),
         ({"SoGiayToChuHoSo": "0" * 40}, "SoGiayToChuHoSo"),
+        ({"DanhSachLePhi": [{"Gia": "9" * 30}]}, "DanhSachLePhi[0].Gia"),  # beyond the 64-bit column
+        ({"DanhSachLePhi": [{"Gia": 10**20}]}, "DanhSachLePhi[0].Gia"),
+        ({"DanhSachLePhi": [{"Gia": "999999999999999"}] * 10_000}, "DanhSachLePhi"),  # the total
+        ({"NgayNopHoSo": "00010101000000"}, "NgayNopHoSo"),  # year 1: not even convertible to UTC
+        ({"NgayHenTra": "29260305080000"}, "NgayHenTra"),  # 2926 for 2026
     ],
 )
 def test_a_malformed_record_is_rejected_with_its_position_and_field(procedure, van_hung, change, field):
@@ -152,6 +157,29 @@ def test_a_nul_in_a_code_or_a_key_is_a_reject_and_the_run_is_still_saved(procedu
     assert "a\x00b" in rejects[0][0].reason  # the caller hears what the file said
     stored = ImportRun.objects.get().sample_rejects
     assert stored[0]["position"] == 2 and "a\ufffdb" in stored[0]["reason"]
+
+
+def test_values_no_check_foresaw_cost_their_record_only(procedure, van_hung):
+    """A lone surrogate, a line nested deeper than a parser recurses, an unknown field nested
+    deeper than the stored copy may go: each record is rejected, the ones around it imported."""
+    deep_line = b'{"MaHoSo": ' + b"[" * 5000 + b"]" * 5000 + b"}\n"
+    deep_value = sync_record(4, GhiChu=json.loads("[" * 300 + "]" * 300))
+    data = (
+        as_lines([sync_record(1)])
+        + b'{"MaHoSo": "H56.57.01-260302-0002", "ChuHoSo": "\\ud800"}\n'
+        + deep_line
+        + as_lines([deep_value, sync_record(5)])
+    )
+    summary, rejects = run(data, batch_size=2)
+    assert (summary.added, summary.rejected) == (2, 3)
+    assert [r.position for r, _ in rejects] == [2, 3, 4]
+    assert "lồng nhau quá sâu" in rejects[1][0].reason
+    assert set(Record.objects.values_list("code", flat=True)) == {
+        "H56.57.01-260302-0001",
+        "H56.57.01-260302-0005",
+    }
+    run_row = ImportRun.objects.get()
+    assert (run_row.added, run_row.rejected) == (2, 3) and run_row.finished_at is not None
 
 
 def test_truncated_array_imports_what_came_before_and_says_where_it_stopped(procedure, van_hung):

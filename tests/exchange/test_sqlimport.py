@@ -142,6 +142,9 @@ def odd_records() -> list[dict]:
         r(40, QuaTrinhXuLy=[{**history, "NgayKetThucTheoQuyDinh": None}]),  # null: no due date
         r(41, QuaTrinhXuLy=[{**history, "NgayKetThucTheoQuyDinh": True}]),  # rejected
         r(42, QuaTrinhXuLy=[{**history, "ThoiDiemXuLy": None, "NgayBatDau": "20260303080000"}]),
+        r(43, NgayHenTra="29260305080000"),  # year 2926: rejected
+        r(44, DanhSachLePhi=[{"Gia": "999999999999999"}] * 10_000),  # each fits, the total does not
+        r(45, DanhSachLePhi=[{"Gia": "0000000000000001"}]),  # 16 characters, one đồng
         r(1, ChuHoSo="Trần Văn Bình Mới"),  # the same code again: the later one updates
         "không phải hồ sơ",
         [],
@@ -233,7 +236,8 @@ def test_the_date_twin_accepts_what_the_python_parser_accepts():
         "20260302080000", "20240229235959", "20250229080000", "20260230080000", "20260431080000",
         "20261301080000", "20260302240000", "20260302086000", "20260302080060", "2026030208000",
         "202603020800000", "2026-03-02T08", "19760101000000", "20000229120000", "21000229120000",
-        "２0260302080000",
+        "２0260302080000", "00010101000000", "18991231235959", "21001231235959", "21010101000000",
+        "29260305080000",
     ]  # fmt: skip
 
     def python(value):

@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
@@ -32,8 +32,30 @@ TITLES = {
     "unsupported_media_type": "Kiểu nội dung không được hỗ trợ",
     "throttled": "Quá nhiều yêu cầu",
     "stale": "Dữ liệu đã thay đổi",
+    "payload_too_large": "Nội dung yêu cầu quá lớn",
     "server_error": "Lỗi hệ thống",
 }
+
+
+# A code of the domain's own (new-date-not-later, assignee-not-in-agency …) has no title above:
+# its status says what kind of problem it is.
+STATUS_TITLES = {
+    400: "Dữ liệu không hợp lệ",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    409: "Xung đột với trạng thái hiện tại",
+    413: "Nội dung yêu cầu quá lớn",
+    422: "Không thực hiện được thao tác",
+    429: "Quá nhiều yêu cầu",
+}
+
+
+class TooLarge(exceptions.APIException):
+    """Django refused the body (over DATA_UPLOAD_MAX_MEMORY_SIZE) before a parser saw it."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "Nội dung yêu cầu quá lớn."
 
 
 def _body(
@@ -41,7 +63,7 @@ def _body(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": f"urn:motcua:problem:{code}",
-        "title": title or TITLES.get(code, "Lỗi"),
+        "title": title or TITLES.get(code) or STATUS_TITLES.get(status_code, "Lỗi"),
         "status": status_code,
         "code": code,
     }
@@ -71,7 +93,11 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if request is not None:
         # A problem is JSON even when a browser asked for the browsable HTML API.
         request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-    if isinstance(exc, ValidationError):
+    if isinstance(exc, RequestDataTooBig):
+        exc = TooLarge()
+    elif isinstance(exc, RecursionError):
+        exc = exceptions.ParseError("JSON có các mảng/đối tượng lồng nhau quá sâu.")
+    elif isinstance(exc, ValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -104,6 +104,16 @@ PARTS_BYTES = 64 * 1024 * 1024
 UNVERIFIED_NOTE = "Tạo tự động khi nhập hồ sơ đồng bộ ({source}, tệp {file}): chưa xác minh."
 
 
+# What a value no check foresaw raises while a record is mapped or written (a number out of a
+# column's range, a lone surrogate, nesting deeper than a serializer goes): the record is rejected
+# with the error's words, never the whole run.
+UNFORESEEN = (ValueError, TypeError, OverflowError, RecursionError)
+
+
+def unforeseen(error: BaseException) -> str:
+    return f"Không ghi được hồ sơ ({type(error).__name__}: {str(error)[:200]})."
+
+
 @dataclass
 class ImportSummary:
     layout: str = ""
@@ -298,11 +308,15 @@ class _Importer:
     # --- one record ---
 
     def feed(self, position: int, obj: Any) -> None:
-        parsed = obj if isinstance(obj, Reject) else parse_sync_record(obj, position)
-        if isinstance(parsed, Reject):
-            self.reject(parsed, None if isinstance(obj, Reject) else obj)
+        try:
+            parsed = obj if isinstance(obj, Reject) else parse_sync_record(obj, position)
+            if isinstance(parsed, Reject):
+                self.reject(parsed, None if isinstance(obj, Reject) else obj)
+                return
+            record = self._build(parsed)
+        except UNFORESEEN as error:  # a value no check foresaw must cost its record only
+            self.reject(Reject(position, "", unforeseen(error)), obj)
             return
-        record = self._build(parsed)
         if isinstance(record, Reject):
             self.reject(record, obj)
             return
@@ -438,7 +452,7 @@ class _Importer:
         try:
             with transaction.atomic():
                 counts = self._write(batch, rejects)
-        except DatabaseError:
+        except (DatabaseError, *UNFORESEEN):
             # Something the checks did not foresee: retry one by one, so that only the bad
             # record is refused and the batch's good ones still go in.
             counts, rejects = Counter(), []
@@ -450,6 +464,8 @@ class _Importer:
                     self.reject(
                         Reject(one[0].position, "", f"Cơ sở dữ liệu từ chối hồ sơ: {error}"), one[0].source
                     )
+                except UNFORESEEN as error:
+                    self.reject(Reject(one[0].position, "", unforeseen(error)), one[0].source)
         sources = {parsed.position: parsed.source for parsed, _ in batch}
         for reject in rejects:
             self.reject(reject, sources.get(reject.position))

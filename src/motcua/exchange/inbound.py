@@ -17,6 +17,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -35,6 +37,10 @@ DELIVER_PERMISSION = "records.deliver_online_dossiers"
 # The lists of the sync record motcua cannot rebuild from its own rows: kept as the portal sent
 # them, so that an export carries them back. Supplements and results are motcua's from now on.
 KEPT_LISTS = ("DinhDanhCHS", "DSKetNoiCSDL", "TaiLieuNop", "DanhSachLePhi")
+# The code's daily sequence motcua reserves in its own counter: a longer one (a portal never
+# numbers a million dossiers a day at one agency) would push the commune's next codes out of range.
+MAX_SEQUENCE_DIGITS = 6
+MAX_SUMMARY = 4000  # as the records API takes
 # Scalars with no column in motcua, kept verbatim for the export.
 KEPT_SCALARS = ("MaDoiTuong",)
 
@@ -67,6 +73,7 @@ def inbound_receive(*, payload: Any, at: dt.datetime | None = None) -> InboundRe
         return InboundResult(existing, created=False)
     day, sequence = _code_day_and_sequence(parsed.code)
     _check_online_and_new(parsed)
+    _check_applicant(parsed)
     agency = Agency.objects.select_related("unit").filter(code=parsed.agency_code).first()
     if agency is None:
         raise InboundRejected(
@@ -136,8 +143,60 @@ def _check_online_and_new(parsed: ParsedRecord) -> None:
         )
 
 
+def _check_applicant(parsed: ParsedRecord) -> None:
+    """The record becomes motcua's own: its applicant and summary meet what counter intake and the
+    records API require (an import keeps a source system's facts as they are; this does not)."""
+    values = parsed.values
+    checks = (
+        ("ChuHoSo", values["applicant_name"], None),
+        ("SoGiayToChuHoSo", values["applicant_id_number"], _id_number_problem),
+        ("SoDienThoai", values["applicant_phone"], _phone_problem),
+        ("Email", values["applicant_email"], _email_problem),
+        ("TrichYeuHoSo", values["summary"], _summary_problem),
+    )
+    for field, value, check in checks:
+        problem = (
+            "không được chứa ký tự NUL." if "\x00" in value else (check(value) if check and value else None)
+        )
+        if problem:
+            raise InboundRejected(f"{field}: {problem}", code="invalid-field", status=400, field=field)
+
+
+def _id_number_problem(value: str) -> str | None:
+    ok = value.replace("-", "").isdigit() and value.isascii() and len(value) >= 9
+    return None if ok else "số định danh chỉ gồm chữ số (ít nhất 9), có thể có dấu “-”."
+
+
+def _phone_problem(value: str) -> str | None:
+    digits = value.replace(" ", "").replace(".", "").removeprefix("+")
+    return (
+        None
+        if digits.isdigit() and digits.isascii() and 8 <= len(digits) <= 15
+        else "số điện thoại không hợp lệ."
+    )
+
+
+def _email_problem(value: str) -> str | None:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return "địa chỉ thư điện tử không hợp lệ."
+    return None
+
+
+def _summary_problem(value: str) -> str | None:
+    return None if len(value) <= MAX_SUMMARY else f"trích yếu dài {len(value)} ký tự; tối đa {MAX_SUMMARY}."
+
+
 def _code_day_and_sequence(code: str) -> tuple[dt.date, int]:
     _, day, sequence = code.rsplit("-", 2)
+    if len(sequence.lstrip("0")) > MAX_SEQUENCE_DIGITS:
+        raise InboundRejected(
+            f"“{code}”: số thứ tự “{sequence}” dài quá {MAX_SEQUENCE_DIGITS} chữ số.",
+            code="invalid-field",
+            status=400,
+            field="MaHoSo",
+        )
     try:
         return dt.datetime.strptime(day, "%y%m%d").date(), int(sequence)
     except ValueError:

@@ -19,6 +19,7 @@ from motcua.records.lifecycle import NATIONAL_STATUS, State
 from motcua.records.rules import RULE_SETS
 
 from .dvcqg import mapping as m
+from .dvcqg.values import LAST_YEAR
 
 # Python's str.strip()/split() whitespace, as SQL string literal and regex class escapes.
 PY_SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
@@ -86,7 +87,7 @@ def strip_sql(expr: str) -> str:
 
 def date_ok(expr: str) -> str:
     """`expr` (text) is a real local time yyyyMMddHHmmss (from 1976: Asia/Ho_Chi_Minh has been
-    UTC+7 without daylight saving since 1975). No regular expression: they cost ~10 µs a call."""
+    UTC+7 without daylight saving since 1975; up to the parser's last year). No regular expression: they cost ~10 µs a call."""
     c = 'COLLATE "C"'
     year = f"left({expr}, 4)::int"
     leap = f"(mod({year}, 4) = 0 AND (mod({year}, 100) <> 0 OR mod({year}, 400) = 0))"
@@ -98,7 +99,7 @@ def date_ok(expr: str) -> str:
     # CASE, not AND: the year is cast only once the digits are known (SQL does not promise an order).
     return (
         f"(CASE WHEN octet_length({expr}) = 14 AND translate({expr}, '0123456789', '') = '' "
-        f"THEN left({expr}, 4) {c} >= '1976' AND {month} BETWEEN '01' AND '12' AND {day} >= '01' "
+        f"THEN left({expr}, 4) {c} BETWEEN '1976' AND '{LAST_YEAR}' AND {month} BETWEEN '01' AND '12' AND {day} >= '01' "
         f"AND ({day} <= '28' OR {day} <= {last}) AND substr({expr}, 9, 2) {c} <= '23' "
         f"AND substr({expr}, 11, 2) {c} <= '59' AND substr({expr}, 13, 2) {c} <= '59' ELSE false END)"
     )
@@ -291,7 +292,7 @@ def calc_select(stage: str, agency_table: str, procedure_table: str, field_table
         _list_shape("TaiLieuNop", "tl.objects"),
         "coalesce(tl.valid, true)",
         _list_shape("DanhSachLePhi", "fe.objects"),
-        "coalesce(fe.valid, true)",
+        f"coalesce(fe.valid AND fe.total <= {m.MAX_FEES_TOTAL}, true)",
         _list_shape("DanhSachGiayToKetQua", "rs.objects"),
         "coalesce(rs.valid, true)",
         _list_shape("DSKetNoiCSDL", "db.objects"),

@@ -18,6 +18,7 @@ from motcua.accounts.scope import can
 from motcua.catalog.models import Procedure
 from motcua.core.text import nfc, search_key
 from motcua.units.models import Agency
+from motcua.workdays import OutOfCalendar
 
 from . import hooks, lifecycle
 from .actors import actors_for
@@ -184,7 +185,12 @@ def record_perform(
         hooks.run_before_change(locked)  # e.g. the index roll-ups note the record's old contribution
         before_version = locked.version
         confirmation = confirmation_note(locked, action, at)  # before the state changes
-        detail, step_due = _HANDLERS[action](locked, transition, actor, at, params)
+        try:
+            detail, step_due = _HANDLERS[action](locked, transition, actor, at, params)
+        except OutOfCalendar as error:  # a date typed outside the years the calendar holds
+            raise InvalidRecordInput(
+                str(error), code="date-outside-calendar", field=_DATE_FIELD.get(action, "")
+            ) from None
         if confirmation is not None:
             detail["online_intake"] = confirmation["online_intake"]
             detail["flags"] = [*detail.get("flags", []), confirmation["flag"]]
@@ -200,6 +206,9 @@ def record_perform(
         _write_event(locked, transition, actor=actor, at=at, detail=detail, due_at=step_due)
     return locked
 
+
+# The date an action takes from its user, to which a date outside the calendar is attributed.
+_DATE_FIELD = {Action.EXTEND: "new_due_on", Action.CORRECT_RESULT: "reported_on"}
 
 _MUTABLE_FIELDS = (
     "state",

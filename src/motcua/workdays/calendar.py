@@ -351,6 +351,8 @@ class Calendar:
     # -- terms --------------------------------------------------------------------------------
 
     def due(self, received: dt.datetime, term: Term) -> dt.datetime:
+        if not self.first <= received.date() <= self.last:
+            raise self._out_of_range(received.date())  # before any arithmetic: year 9999 + 1 overflows
         if term.unit is Unit.WORKING_DAYS:
             return self.add_working_days(received, term.amount, cutoff=term.cutoff)
         if term.unit is Unit.WORKING_HOURS:

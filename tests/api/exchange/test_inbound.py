@@ -68,6 +68,18 @@ def test_delivery_creates_the_record_and_a_retry_returns_it(portal, procedure, v
         (dossier(1, TrangThaiHoSo="10"), 422, "not-new"),
         (dossier(1, MaTTHC="1.999999.000.00.00.H56"), 422, "unknown-procedure"),
         (dossier(1, MaHoSo="H56.99.99-260306-0001"), 422, "unknown-agency"),
+        # Values no database column holds: refused, never a 500.
+        (b"[" * 3000 + b"]" * 3000, 400, "parse_error"),
+        (json.dumps(dossier(1, ChuHoSo="x")).replace('"x"', '"\\ud800"').encode(), 400, "not-a-record"),
+        (dossier(1, NgayNopHoSo="00010101000000"), 400, "invalid-field"),
+        (dossier(1, DanhSachLePhi=[{"Gia": "9" * 30}]), 400, "invalid-field"),
+        (dossier(1, MaHoSo="H56.57.01-260306-9223372036854775807"), 400, "invalid-field"),
+        # The record becomes motcua's own: its applicant meets what counter intake requires.
+        (dossier(1, ChuHoSo="Trần\u0000Bình"), 400, "invalid-field"),
+        (dossier(1, Email="khong-phai-thu"), 400, "invalid-field"),
+        (dossier(1, SoDienThoai="abc"), 400, "invalid-field"),
+        (dossier(1, SoGiayToChuHoSo="abc"), 400, "invalid-field"),
+        (dossier(1, TrichYeuHoSo="x" * 4001), 400, "invalid-field"),
     ],
 )
 def test_malformed_or_unacceptable_dossiers_are_problems_and_write_nothing(
@@ -79,6 +91,13 @@ def test_malformed_or_unacceptable_dossiers_are_problems_and_write_nothing(
     problem = response.json()
     assert (problem["status"], problem["code"]) == (status, code)
     assert problem["detail"]
+    assert not Record.objects.exists()
+
+
+def test_a_body_over_the_upload_limit_is_413_not_an_error(portal, procedure, van_hung, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = _post(portal, dossier(1, TrichYeuHoSo="x" * 2000))
+    assert (response.status_code, response.json()["code"]) == (413, "payload_too_large")
     assert not Record.objects.exists()
 
 

@@ -151,7 +151,7 @@ def test_a_service_input_error_keeps_its_code_and_field(received, desk, staff):
     before = rows()
     response = desk.post(url(received, "assign"), {"to_user": "vanhung.desk"}, format="json")
     body = assert_problem(response, 400, "assignee-not-in-agency")
-    assert "to_user" in body["errors"]
+    assert "to_user" in body["errors"] and body["title"] == "Dữ liệu không hợp lệ"
     assert rows() == before
 
 

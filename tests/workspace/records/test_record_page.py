@@ -132,6 +132,19 @@ def test_malformed_date_is_refused_with_what_was_typed(client, record, staff):
     assert _snapshot(record) == before
 
 
+@pytest.mark.parametrize("typed", ["31/12/2040", "31/12/9999"])
+def test_a_date_beyond_the_calendar_is_a_message_on_the_field(client, record, staff, typed):
+    record_perform(record=record, action=Action.ASSIGN, actor=staff["leader"], to_user=staff["specialist"])
+    record.refresh_from_db()
+    client.force_login(staff["leader"])
+    before = _snapshot(record)
+    data = {"extend-version": record.version, "extend-new_due_on": typed, "extend-reason": "Chờ xác minh"}
+    response = client.post(_act(record, Action.EXTEND), data)
+    assert response.status_code == 400
+    assert "nằm ngoài lịch làm việc đã nạp" in response.content.decode()
+    assert _snapshot(record) == before
+
+
 def test_unknown_action_is_not_found(desk_client, record):
     assert desk_client.post(_act(record, Action.ASSIGN).replace("assign", "xoa-het"), {}).status_code == 404
 

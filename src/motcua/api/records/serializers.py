@@ -1,5 +1,6 @@
 """Shapes of records in API v1: what a caller sends to create or find one, what it gets back."""
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
@@ -127,6 +128,17 @@ class RecordCreateSerializer(StrictSerializer):
         return attrs
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # a filter outside these years is a typing error, not a question
+
+
+def _plausible(day: dt.date) -> dt.date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise serializers.ValidationError(
+            _("Năm phải trong khoảng %(first)s–%(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
+    return day
+
+
 class RecordQuerySerializer(StrictSerializer):
     unit = text(
         max_length=10, required=False, help_text=_("Mã đơn vị hành chính (GSO) của đơn vị giải quyết")
@@ -160,6 +172,22 @@ class RecordQuerySerializer(StrictSerializer):
         if code and not Procedure.objects.filter(code=code).exists():
             raise serializers.ValidationError(_("Không có thủ tục mã “%(code)s”.") % {"code": code})
         return code
+
+    def validate_received_from(self, day: dt.date) -> dt.date:
+        return _plausible(day)
+
+    def validate_received_to(self, day: dt.date) -> dt.date:
+        return _plausible(day)
+
+    def validate_limit(self, value: str) -> str:
+        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+            raise serializers.ValidationError(_("Phải là một số nguyên dương."))
+        return value
+
+    def validate_offset(self, value: str) -> str:
+        if not (value.isascii() and value.isdigit()):
+            raise serializers.ValidationError(_("Phải là một số nguyên không âm."))
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("received_from"), attrs.get("received_to")

@@ -137,6 +137,7 @@ POPULATION_DB_WRITTEN = "CSDLQGVDC"  # what motcua writes
 SUPPLEMENT_WAITING, SUPPLEMENT_DONE = "0", "1"
 
 # The code is the agency e-ID, the receipt date YYMMDD and a sequence (domain.md §4).
+MAX_FEES_TOTAL = 2**63 - 1  # Record.fees_total_vnd is a 64-bit column
 RECORD_CODE = re.compile(r"^(?P<agency>[0-9A-Z][0-9A-Z.]*?)-(?P<day>\d{6})-(?P<seq>\d+)$")
 NATIONAL_PROCEDURE_CODE = re.compile(r"^(?P<code>\d\.\d{6})(?:\.(?P<suffix>.+))?$")
 
@@ -263,9 +264,28 @@ def parse_sync_record(obj: Any, position: int) -> ParsedRecord | Reject:
     if not isinstance(obj, dict):
         return Reject(position, "", "phần tử không phải một đối tượng JSON (hồ sơ).")
     try:
-        return _parse(obj, position)
+        parsed = _parse(obj, position)
     except _Invalid as error:
         return Reject(position, error.field, error.reason)
+    unstorable = _unstorable(obj)
+    return parsed if unstorable is None else Reject(position, "", unstorable)
+
+
+def _unstorable(obj: dict[str, Any]) -> str | None:
+    """What a record the checks passed still holds that no database or export can keep (the
+    standard parser, the fallback for what orjson refuses, lets these through)."""
+    try:
+        orjson.dumps(obj)
+    except orjson.JSONEncodeError as error:
+        message = str(error)
+        if "surrogate" in message:
+            return "hồ sơ chứa ký tự không hợp lệ (nửa cặp surrogate UTF-16, ví dụ \\ud800)."
+        if "ecursion" in message:
+            return "hồ sơ có các mảng/đối tượng lồng nhau quá sâu."
+        if "64-bit" in message:
+            return "hồ sơ có số nguyên quá lớn (vượt 64 bit)."
+        return f"hồ sơ có giá trị không lưu được ({message})."
+    return None
 
 
 def _parse(obj: dict[str, Any], position: int) -> ParsedRecord:
@@ -308,6 +328,8 @@ def _parse(obj: dict[str, Any], position: int) -> ParsedRecord:
     from_store = _in_items(documents, "TaiLieuNop", "DuocLayTuKhoDMQG", parse_flag)
     replaced = [bool(str(d.get("MaKetQuaThayThe") or "").strip()) for d in documents]
     fees = _in_items(_items(obj, "DanhSachLePhi"), "DanhSachLePhi", "Gia", parse_amount)
+    if sum(fees) > MAX_FEES_TOTAL:
+        raise _Invalid("DanhSachLePhi", f"tổng phí, lệ phí {sum(fees)} đồng vượt quá giới hạn lưu trữ.")
     results = _items(obj, "DanhSachGiayToKetQua")
     databases = _items(obj, "DSKetNoiCSDL")
     _items(obj, "DinhDanhCHS")  # checked: a list of objects (kept as sent)

@@ -157,6 +157,10 @@ def parse_line(line: bytes, number: int, read_one: bool) -> tuple[Any, bool]:
         return json.loads(line.decode("utf-8")), False
     except UnicodeDecodeError:
         return Reject(number, "", "Dòng có byte không phải UTF-8."), False
+    except RecursionError:
+        return Reject(
+            number, "", "Dòng có các mảng/đối tượng lồng nhau quá sâu: không phải một hồ sơ."
+        ), False
     except json.JSONDecodeError as error:
         if not read_one:
             # One object spread over many lines is not JSON Lines: say so once, not per line.

@@ -18,6 +18,12 @@ class BadValue(ValueError):
 
 
 _OFFSET = dt.timedelta(hours=7)  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
+# A record's dates are administrative facts: a year outside this range is a typing or system
+# error (2926 for 2026), and year 1 would not even convert to UTC.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+# Gia: at most 15 digits (under a million billion đồng), so that a record's total of fees fits
+# the 64-bit column; the set-based import applies the same limit (sqlimport_sql).
+MAX_AMOUNT_DIGITS = 15
 
 
 def format_datetime(value: dt.datetime | None) -> str:
@@ -46,9 +52,12 @@ def _parse_datetime(value: str) -> dt.datetime:
     try:
         if value[8:10] > "23":  # fromisoformat would read 24:00 as the next day
             raise ValueError
-        return dt.datetime.fromisoformat(f"{value[:8]}T{value[8:]}").replace(tzinfo=LOCAL_TZ)
+        parsed = dt.datetime.fromisoformat(f"{value[:8]}T{value[8:]}").replace(tzinfo=LOCAL_TZ)
     except ValueError:
         raise BadValue(f"“{value}” không phải một thời điểm có thật.") from None
+    if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+        raise BadValue(f"“{value}”: năm {parsed.year} nằm ngoài khoảng {FIRST_YEAR}–{LAST_YEAR}.")
+    return parsed
 
 
 def parse_flag(value: Any) -> bool:
@@ -72,13 +81,14 @@ def parse_code(value: Any, allowed: frozenset[str], *, default: str | None = Non
 
 def parse_amount(value: Any) -> int:
     """Gia: amount in đồng as a string of digits."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        return int(value.strip())
     if value is None or value == "":
         return 0
-    raise BadValue(f"“{_show(value)}” không phải số tiền (đồng, chỉ gồm chữ số).")
+    digits = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not (isinstance(digits, str) and digits.strip().isascii() and digits.strip().isdigit()):
+        raise BadValue(f"“{_show(value)}” không phải số tiền (đồng, chỉ gồm chữ số).")
+    if len(digits.strip().lstrip("0")) > MAX_AMOUNT_DIGITS:
+        raise BadValue(f"“{_show(value)}” quá lớn: số tiền có tối đa {MAX_AMOUNT_DIGITS} chữ số.")
+    return int(digits.strip())
 
 
 def text(value: Any, *, max_length: int | None = None) -> str:
