@@ -137,7 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/can-bo/"  # staff log in to work: their workspace, not the public portal
 LOGOUT_REDIRECT_URL = "/"
 
 # Login rate limit: 5 failures per username and address lock for 15 minutes.

@@ -1,6 +1,7 @@
 """The index dashboard pages: who sees what (404 outside one's scope), the figures shown, what-if,
 and the exports."""
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -110,6 +111,15 @@ def test_a_bad_period_is_a_message_not_an_error(client, province_world):
         client, province_world.province_admin, "/can-bo/chi-so/?tu=2026-03-10&den=2026-03-01"
     ).content.decode()
     assert "đứng trước ngày bắt đầu" in html
+    assert 'value="2026-03-10"' in html and 'value="2026-03-01"' in html  # what was typed stays
+
+
+def test_the_period_button_wins_over_a_range_left_in_the_form(client, province_world):
+    url = "/can-bo/chi-so/?ky=2026-Q2&tu=2026-03-01&den=2026-03-31"
+    by_period = page(client, province_world.province_admin, url + "&theo=ky").context["sel"]
+    by_range = page(client, province_world.province_admin, url + "&theo=khoang").context["sel"]
+    assert by_period.period.key == "2026-Q2" and not by_period.start
+    assert (by_range.period.start, by_range.period.end) == (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
 
 
 def test_exports_open_and_carry_the_total(client, province_world, records):

@@ -1,5 +1,7 @@
 """The page "Thủ tục cung cấp tại đơn vị": my units' offerings, and nobody else's."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -123,6 +125,31 @@ def test_home_lists_my_grants_and_what_they_allow(province_world):
     assert "Cán bộ một cửa" in page
     assert "Xã Vạn Hưng" in page
     assert "Tiếp nhận, trả kết quả hồ sơ" in page
+
+
+def test_home_leads_to_every_page_of_the_role_and_each_opens(province_world):
+    """A desk officer gets the counter; an inspector the index and reports, not the counter."""
+    for user, counter in ((province_world.desk_a, True), (province_world.inspector, False)):
+        client = logged_in(user)
+        page = client.get(reverse("workspace:home")).content.decode()
+        links = re.findall(r'href="([^"]+)"', page.split('class="work-links"')[1].split("</ul>")[0])
+        assert (reverse("records_ui:intake") in links) is counter
+        for expected in (
+            "records_ui:inbox",
+            "workspace:index:province",
+            "workspace:reports_ui:home",
+            "calendars:due_calculator",
+        ):
+            assert reverse(expected) in links, (user, expected)
+        for link in links:
+            assert client.get(link, follow=True).status_code == 200, (user.username, link)
+
+
+def test_login_leads_to_the_workspace(province_world):
+    from tests.accounts.fixtures import PASSWORD
+
+    response = Client().post(reverse("login"), {"username": "motcua.vanhung", "password": PASSWORD})
+    assert response["Location"] == reverse("workspace:home")
 
 
 def test_province_admin_narrows_the_list_to_one_commune(province_world):

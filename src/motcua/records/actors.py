@@ -1,6 +1,7 @@
 """Which lifecycle actors a staff user is for one record: the roles of their grants whose
-subtree holds the record's processing unit or its receiving unit (phi địa giới: the receiving
-centre returns the result)."""
+subtree holds the record's processing unit; a desk officer also at its receiving unit (phi địa
+giới: the receiving centre returns the result). A specialist or leader of the receiving unit is
+not one once the record went to another agency: the processing is that agency's."""
 
 import datetime as dt
 
@@ -21,7 +22,7 @@ def actors_for(user: User, record: Record, *, at: dt.date | None = None) -> set[
     if user.is_superuser:
         return set(_STAFF_ACTORS)
     at = at or timezone.localdate()
-    targets = {record.unit_id, record.receiving_unit_id}
+    processing, receiving = {record.unit_id}, {record.unit_id, record.receiving_unit_id}
     cache: dict = user.__dict__.setdefault("_motcua_actor_cache", {})
     roles: set[str] = set()
     for grant in user.grants.all():
@@ -30,6 +31,6 @@ def actors_for(user: User, record: Record, *, at: dt.date | None = None) -> set[
         key = (grant.unit_id, at)
         if key not in cache:
             cache[key] = frozenset(unit_subtree(unit=grant.unit, at=at).values_list("pk", flat=True))
-        if targets & cache[key]:
+        if (receiving if grant.role == Actor.DESK.value else processing) & cache[key]:
             roles.add(grant.role)
     return roles

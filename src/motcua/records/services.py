@@ -457,6 +457,10 @@ def _consult_reply(
     record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict
 ) -> Handled:
     reply = _text(params, "reply", "Cần ghi nội dung ý kiến trả lời.")
+    if not _consult_pending(record):
+        raise lifecycle.GuardFailed(
+            "Chưa có yêu cầu lấy ý kiến nào đang chờ trả lời.", code="no-pending-consult"
+        )
     return {"reason": reply}, None
 
 
@@ -623,3 +627,42 @@ def records_close_unsupplemented(*, at: dt.datetime | None = None) -> list[Recor
         except lifecycle.GuardFailed:
             continue
     return closed
+
+
+def record_action_blocked(record: Record, action: Action, at: dt.datetime | None = None) -> str:
+    """Why an action the state machine allows would still be refused now ('' when it would not):
+    the pages show this instead of a form that can only fail. Only the guards that need no input."""
+    at = _now(at)
+    try:
+        if action == Action.EXTEND and record.due_at is not None:
+            lifecycle.check_extension(
+                rules=_rules(record),
+                today=_local_date(at),
+                due_on=_local_date(record.due_at),
+                earlier_extensions=record.extension_count,
+                working_days=_calendar(record).working_days_between,
+            )
+        elif action == Action.CLOSE_UNSUPPLEMENTED and record.supplement_requested_at is not None:
+            lifecycle.check_close_unsupplemented(
+                rules=_rules(record),
+                requested_on=_local_date(record.supplement_requested_at),
+                today=_local_date(at),
+                working_days=_calendar(record).working_days_between,
+            )
+        elif action == Action.CONSULT_REPLY and not _consult_pending(record):
+            return "Chưa có yêu cầu lấy ý kiến nào đang chờ trả lời."
+    except lifecycle.GuardFailed as error:
+        return error.message
+    except OutOfCalendar as error:
+        return str(error)
+    return ""
+
+
+def _consult_pending(record: Record) -> bool:
+    last = (
+        RecordEvent.objects.filter(record=record, action__in=[Action.CONSULT, Action.CONSULT_REPLY])
+        .order_by("-at", "-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last == Action.CONSULT

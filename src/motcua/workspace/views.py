@@ -31,7 +31,8 @@ def home(request: HttpRequest) -> HttpResponse:
         {"grant": grant, "may": role_permission_labels(grant.role)}
         for grant in user_grants(user=request.user)
     ]
-    return render(request, "workspace/home.html", {"grants": grants})
+    may_receive = unit_ids_in_scope(request.user, Permission.RECEIVE) != frozenset()
+    return render(request, "workspace/home.html", {"grants": grants, "may_receive": may_receive})
 
 
 def _rows(request: HttpRequest, offerings: list[Offering]) -> list[dict]:

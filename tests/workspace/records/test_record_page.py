@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from motcua.accounts.models import Role
+from motcua.records.actors import actors_for
 from motcua.records.clock import calendar_of, term_for
 from motcua.records.lifecycle import Action, State
 from motcua.records.models import Record, RecordEvent
@@ -197,6 +198,28 @@ def test_extend_takes_a_dd_mm_yyyy_date_and_only_once(client, record, staff):
     assert _snapshot(record) == before
 
 
+def test_an_action_that_can_only_fail_says_why_instead_of_offering_a_form(client, record, staff):
+    record_perform(record=record, action=Action.ASSIGN, actor=staff["leader"], to_user=staff["specialist"])
+    client.force_login(staff["specialist"])
+    page = client.get(_url(record)).content.decode()
+    assert "Chưa có yêu cầu lấy ý kiến nào đang chờ trả lời." in page  # nothing to reply to
+    assert 'name="consult_reply-reply"' not in page
+    record.refresh_from_db()
+    response = client.post(
+        _act(record, Action.CONSULT_REPLY),
+        {"consult_reply-version": record.version, "consult_reply-reply": "Đồng ý"},
+    )
+    assert response.status_code == 422 and not record.events.filter(action=Action.CONSULT_REPLY).exists()
+
+    record_perform(
+        record=record, action=Action.REQUEST_SUPPLEMENT, actor=staff["specialist"], missing=["Giấy ủy quyền"]
+    )
+    client.force_login(staff["desk"])
+    page = client.get(_url(record)).content.decode()
+    assert "Chưa thực hiện được: Chưa hết" in page  # closing needs the supplement period to run out
+    assert 'name="close_unsupplemented-version"' not in page
+
+
 def test_transfer_offers_other_agencies_and_moves_the_record(client, record, staff, van_thang):
     client.force_login(staff["desk"])
     page = client.get(_url(record)).content.decode()
@@ -212,6 +235,13 @@ def test_transfer_offers_other_agencies_and_moves_the_record(client, record, sta
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.agency == van_thang
+    # The processing is Vạn Thắng's now: Vạn Hưng's specialist and leader see it, act on nothing;
+    # Vạn Hưng's desk still returns the result (phi địa giới).
+    for role in ("specialist", "leader"):
+        client.force_login(staff[role])
+        page = client.get(_url(record))
+        assert page.status_code == 200 and 'class="rec-action"' not in page.content.decode()
+    assert actors_for(staff["desk"], record) == {"desk"}
 
 
 def test_junk_in_the_url_or_form_is_never_a_500(desk_client, record):

@@ -54,7 +54,9 @@ def selection(params: QueryDict | HttpRequest) -> Selection:
     today = timezone.localdate()
     default = periods.month(today.year, today.month)
     with_predecessors = query.get("cu") == "1"
-    start, end = query.get("tu", ""), query.get("den", "")
+    start, end = query.get("tu", "")[:20], query.get("den", "")[:20]
+    if query.get("theo") == "ky":  # the period's own button: a range still in the form is not wanted
+        start = end = ""
     try:
         if start or end:
             if not (start and end):
@@ -63,7 +65,7 @@ def selection(params: QueryDict | HttpRequest) -> Selection:
         else:
             period = periods.parse(query.get("ky") or default.key)
     except ValueError as error:
-        return Selection(default, with_predecessors, [str(error)])
+        return Selection(default, with_predecessors, [str(error)], start, end)  # what was typed stays
     return Selection(period, with_predecessors, [], start, end)
 
 

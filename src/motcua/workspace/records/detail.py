@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from motcua.exchange.outbox import record_sync_status
 from motcua.records.errors import InvalidRecordInput, RecordConflict
@@ -72,9 +72,12 @@ def record_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def record_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     record = _record(request.user, pk)
+    if request.method == "GET":
+        # A refused action's page is shown at this address; reloading or bookmarking it opens the record.
+        return redirect("records_ui:record", pk=record.pk)
     try:
         chosen = Action(action)
     except ValueError:

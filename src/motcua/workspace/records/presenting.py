@@ -13,6 +13,7 @@ from motcua.records.models import Record, RecordAttachment, RecordEvent, RecordS
 from motcua.records.online_intake import RECOMPUTED, RECOMPUTED_LABEL
 from motcua.records.paperwork import issued_forms
 from motcua.records.recompute import DUE_RECOMPUTED, DUE_RECOMPUTED_LABEL
+from motcua.records.services import record_action_blocked
 from motcua.records.timeliness import Timeliness, classify
 from motcua.workdays import explain
 
@@ -113,6 +114,7 @@ def action_form(transition: Transition, record: Record, data=None, files=None) -
 class ActionPanel:
     transition: Transition
     form: ActionForm
+    blocked: str = ""  # why it would be refused now: shown instead of a form that can only fail
 
     @property
     def action(self) -> str:
@@ -131,8 +133,9 @@ def action_panels(user, record: Record, bound: ActionForm | None = None) -> list
     """Exactly the actions the state machine allows this user now, each with its form."""
     panels = []
     for transition in allowed_actions(State(record.state), actors_for(user, record)):
+        blocked = record_action_blocked(record, transition.action)
         if bound is not None and bound.prefix == transition.action.value:
-            panels.append(ActionPanel(transition, bound))
+            panels.append(ActionPanel(transition, bound, blocked))
         else:
-            panels.append(ActionPanel(transition, action_form(transition, record)))
+            panels.append(ActionPanel(transition, action_form(transition, record), blocked))
     return panels
