@@ -92,7 +92,7 @@ def test_counter_intake_to_returned_result(page, phone_page, login, screenshot, 
     assert INSTANT.search(body)  # instants print as H:i d/m/Y
     screenshot(page, "02-record-received")
 
-    _act(page, "Phân công xử lý", select={"to_user": "Lê Văn Đạt"})
+    _act(page, "Phân công xử lý", select={"to_user": "Lê Văn Đạt — Chuyên viên"})
     assert "Đang xử lý" in page.inner_text(".rec-head")
 
     # The specialist asks for a missing document: Mẫu 02, the record waits for the applicant.

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from motcua.catalog.models import OnlineLevel
+from motcua.catalog.models import OnlineLevel, Procedure
 from tests.catalog.factories import make_procedure
 from tests.factories import AgencyFactory
 
@@ -70,3 +70,10 @@ def test_unknown_or_inactive_code_is_404(client):
     make_procedure(code="1.000009", is_active=False)
     assert client.get(reverse("portal:procedure", args=["9.999999"])).status_code == 404
     assert client.get(reverse("portal:procedure", args=["1.000009"])).status_code == 404
+
+
+def test_the_catalogue_editors_notes_stay_off_the_public_page(client):
+    procedure = make_procedure()
+    Procedure.objects.filter(pk=procedure.pk).update(notes="Ghi chú nội bộ: cần đồng bộ lại định kỳ")
+    page = client.get(reverse("portal:procedure", args=[procedure.code])).content.decode()
+    assert "cần đồng bộ lại định kỳ" not in page and "Độ tin cậy của dữ liệu" in page

@@ -1,10 +1,13 @@
 """The national forms filled from records that went through the real services."""
 
 import datetime as dt
+import io
+import unicodedata
 
 import pytest
+from pypdf import PdfReader
 
-from motcua.documents.forms import Handover
+from motcua.documents.forms import Handover, render_form
 from motcua.records import paperwork
 from motcua.records.lifecycle import Form
 from motcua.records.models import RecordStep
@@ -198,3 +201,42 @@ def test_a_centre_prints_the_committee_it_answers_to(province):
     )
     issuer = issuer_of(centre)
     assert (issuer.parent_name, issuer.place) == ("UBND tỉnh Khánh Hòa", "Khánh Hòa")
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ({"Trực tiếp": "1"}, "3 ngày làm việc"),  # a bare number: the time the appointment was counted with
+        ({"Trực tiếp": "Không có thông tin"}, "3 ngày làm việc"),
+        ({"Trực tiếp": "Trong ngày làm việc"}, "Trong ngày làm việc"),  # published words are kept
+    ],
+)
+def test_the_receipt_never_prints_a_time_without_its_unit(van_hung, staff, applicant, published, expected):
+    from motcua.records.services import record_intake_at_counter
+    from tests.catalog.factories import make_procedure
+    from tests.factories import OfferingFactory
+
+    procedure = make_procedure(
+        code="1.001193",
+        time={"value": None, "unit": None, "text": "", "by_channel": published},
+        fees=[
+            {
+                "kind": "le_phi",
+                "name": "Lệ phí đăng ký khai sinh",
+                "amount_vnd": None,
+                "rule": "HĐND tỉnh quy định",
+            }
+        ],
+    )
+    OfferingFactory(procedure=procedure, agency=van_hung, valid_from=None)
+    record = record_intake_at_counter(
+        procedure=procedure, agency=van_hung, applicant=applicant, actor=staff["desk"]
+    )
+    receipt = form_content(record, Form.M01)
+    assert receipt.processing_time == expected
+    # A fee set by a rule is named, not dropped (the receipt would say "Không thu"), and no total is made up.
+    assert [(f.name, f.amount) for f in receipt.fees] == [("Lệ phí đăng ký khai sinh", None)]
+    assert receipt.total_fee is None
+    text = " ".join(PdfReader(io.BytesIO(render_form(receipt))).pages[0].extract_text().split())
+    assert "Lệ phí đăng ký khai sinh: theo mức quy định" in unicodedata.normalize("NFC", text)
+    assert "Không thu" not in text and f"{expected}." in unicodedata.normalize("NFC", text)

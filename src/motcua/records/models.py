@@ -284,6 +284,19 @@ class RecordAttachment(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def kind_label(self) -> str:
+        """What the file is, in words an officer reads (not a MIME type)."""
+        return str(_FILE_KINDS.get(self.content_type, self.content_type))
+
+
+_FILE_KINDS = {
+    "application/pdf": "PDF",
+    "image/png": _("ảnh PNG"),
+    "image/jpeg": _("ảnh JPEG"),
+    "image/tiff": _("ảnh TIFF"),
+}
+
 
 class PublicLookupFailure(models.Model):
     """A public record lookup that did not match, by client address. Record codes are sequential,

@@ -3,6 +3,7 @@ valid_to, inclusive) decide, so a procedure handed over to another level, or not
 is refused at intake instead of becoming a record nobody may process."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -19,6 +20,13 @@ class ProcedureNotOffered(InvalidRecordInput):
 
 def is_offered(*, procedure: Procedure, agency: Agency, on: dt.date) -> bool:
     return Offering.objects.valid_at(on).filter(procedure=procedure, agency=agency).exists()
+
+
+def offered_procedure_ids(*, agencies: Iterable[Agency], on: dt.date) -> set[int]:
+    """The procedures at least one of `agencies` offers on `on` (what its counter may take in)."""
+    return set(
+        Offering.objects.valid_at(on).filter(agency__in=list(agencies)).values_list("procedure_id", flat=True)
+    )
 
 
 def ensure_offered(*, procedure: Procedure, agency: Agency, on: dt.date) -> None:

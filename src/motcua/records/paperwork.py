@@ -130,16 +130,27 @@ def _number(value: Decimal) -> str:
 
 
 def processing_time(procedure: Procedure, channel: str) -> str:
-    """The legal time as the procedure publishes it for the channel used, else its general text."""
+    """The legal time as the procedure publishes it for the channel used, else its general text;
+    when what is published says no unit (a bare "1") or nothing, the time the appointment was
+    counted with — the citizen must read a time, not "1." or "no information"."""
     by_channel = procedure.time_by_channel or {}
     label = str(Channel(channel).label) if channel in Channel.values else ""
+    published = ""
     if by_channel.get(label):
-        return str(by_channel[label])
-    if procedure.time_text:
-        return procedure.time_text
-    if procedure.time_value is not None and procedure.time_unit:
-        return f"{_number(procedure.time_value)} {TimeUnit(procedure.time_unit).label}"
-    return ""
+        published = str(by_channel[label])
+    elif procedure.time_text:
+        published = procedure.time_text
+    elif procedure.time_value is not None and procedure.time_unit:
+        published = f"{_number(procedure.time_value)} {TimeUnit(procedure.time_unit).label}"
+    if any(ch.isalpha() for ch in published) and not _says_nothing(published):
+        return published
+    if procedure.clock_value is not None and procedure.clock_unit:
+        return f"{_number(procedure.clock_value)} {TimeUnit(procedure.clock_unit).label}"
+    return published
+
+
+def _says_nothing(text: str) -> bool:
+    return "không có thông tin" in text.lower() or "chưa có thông tin" in text.lower()
 
 
 def _components(procedure: Procedure) -> tuple[paper.Component, ...]:
@@ -152,10 +163,9 @@ def _components(procedure: Procedure) -> tuple[paper.Component, ...]:
 
 
 def _fees(procedure: Procedure) -> tuple[paper.Fee, ...]:
-    # A fee whose amount is a rule (no fixed figure) cannot be printed as a sum on the receipt.
-    return tuple(
-        paper.Fee(name=f.name, amount=f.amount_vnd) for f in procedure.fees.all() if f.amount_vnd is not None
-    )
+    # A fee whose amount is a rule (no fixed figure) is named "theo mức quy định", never dropped:
+    # a receipt saying "Không thu" would tell the citizen there is nothing to pay.
+    return tuple(paper.Fee(name=f.name, amount=f.amount_vnd) for f in procedure.fees.all())
 
 
 def _counting_note(record: Record, received_at: dt.datetime) -> str:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("tiep-nhan/", intake.intake_view, name="intake"),
     path("<int:pk>/", detail.record_view, name="record"),
     path("<int:pk>/thao-tac/<slug:action>/", detail.record_action, name="action"),
+    path("<int:pk>/tep/<int:file_pk>/", detail.attachment_view, name="attachment"),
 ]

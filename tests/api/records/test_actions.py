@@ -165,3 +165,11 @@ def test_reading_an_action_url_is_405(received, desk):
     response = desk.get(url(received, "assign"))
     assert_problem(response, 405, "method_not_allowed")
     assert "POST" in response["Allow"]
+
+
+def test_a_reply_to_no_consultation_is_refused(received, staff):
+    record_perform(record=received, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"])
+    before = rows()
+    response = client_for(staff["specialist"]).post(url(received, "consult_reply"), {"reply": "Đồng ý"}, format="json")
+    assert_problem(response, 422, "no-pending-consult")
+    assert rows() == before

@@ -33,6 +33,14 @@ def test_procedure_search_is_diacritics_insensitive(desk_client, procedure, van_
     assert procedure.name in response.content.decode()
 
 
+def test_procedure_search_lists_only_what_this_counter_offers(desk_client, procedure, van_hung):
+    from tests.catalog.factories import make_procedure
+
+    elsewhere = make_procedure(code="2.000815", name="Đăng ký hộ kinh doanh tại nơi khác")  # offered by no one
+    page = desk_client.get(URL, {"tim": "ho kinh doanh"}).content.decode()
+    assert procedure.name in page and elsewhere.name not in page
+
+
 def test_intake_receives_issues_mau_01_and_opens_the_record(desk_client, procedure, van_hung, staff):
     response = _post(desk_client, procedure, van_hung)
     record = Record.objects.get()
@@ -119,3 +127,29 @@ def test_agency_outside_scope_is_refused(desk_client, procedure, van_hung, van_t
 def test_specialist_may_not_open_intake(client, staff):
     client.force_login(staff["specialist"])
     assert client.get(URL).status_code == 403
+
+
+def test_papers_outside_the_catalogue_list_are_kept_too(desk_client, procedure, van_hung):
+    """A procedure's list may be incomplete (or empty): the counter still keeps every scan it took."""
+    response = _post(
+        desk_client,
+        procedure,
+        van_hung,
+        file_other=[
+            SimpleUploadedFile("giay-uy-quyen.pdf", PDF, content_type="application/pdf"),
+            SimpleUploadedFile("cccd.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 40, content_type="image/jpeg"),
+        ],
+    )
+    assert response.status_code == 302
+    kept = dict(RecordAttachment.objects.values_list("name", "component"))
+    assert kept["giay-uy-quyen.pdf"] is None and kept["cccd.jpg"] is None and len(kept) == 3
+    page = desk_client.get(response.url).content.decode()
+    assert "nộp bổ sung" not in page  # taken at the counter, not a supplement
+
+
+def test_a_bad_file_among_the_other_papers_writes_nothing(desk_client, procedure, van_hung):
+    response = _post(
+        desk_client, procedure, van_hung, file_other=[SimpleUploadedFile("ghi-chu.docx", b"PK\x03\x04 word")]
+    )
+    assert response.status_code == 400
+    assert not Record.objects.exists() and not RecordAttachment.objects.exists()

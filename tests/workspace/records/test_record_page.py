@@ -202,14 +202,14 @@ def test_an_action_that_can_only_fail_says_why_instead_of_offering_a_form(client
     record_perform(record=record, action=Action.ASSIGN, actor=staff["leader"], to_user=staff["specialist"])
     client.force_login(staff["specialist"])
     page = client.get(_url(record)).content.decode()
-    assert "Chưa có yêu cầu lấy ý kiến nào đang chờ trả lời." in page  # nothing to reply to
+    assert "Ghi nhận ý kiến được hỏi" not in page  # nothing was asked: nothing to reply to
     assert 'name="consult_reply-reply"' not in page
     record.refresh_from_db()
     response = client.post(
         _act(record, Action.CONSULT_REPLY),
         {"consult_reply-version": record.version, "consult_reply-reply": "Đồng ý"},
     )
-    assert response.status_code == 422 and not record.events.filter(action=Action.CONSULT_REPLY).exists()
+    assert response.status_code == 409 and not record.events.filter(action=Action.CONSULT_REPLY).exists()
 
     record_perform(
         record=record, action=Action.REQUEST_SUPPLEMENT, actor=staff["specialist"], missing=["Giấy ủy quyền"]
@@ -242,6 +242,17 @@ def test_transfer_offers_other_agencies_and_moves_the_record(client, record, sta
         page = client.get(_url(record))
         assert page.status_code == 200 and 'class="rec-action"' not in page.content.decode()
     assert actors_for(staff["desk"], record) == {"desk"}
+
+
+def test_agencies_are_offered_in_vietnamese_order_and_officers_with_their_role(client, record, staff, province):
+    from tests.factories import AgencyFactory, CommuneFactory
+
+    for code, name in (("H56.57.08", "UBND xã Xuân Sơn"), ("H56.57.09", "UBND xã Đại Lãnh")):
+        AgencyFactory(code=code, name=name, unit=CommuneFactory(name=name.removeprefix("UBND "), parent=province))
+    client.force_login(staff["desk"])
+    page = client.get(_url(record)).content.decode()
+    assert page.index("UBND xã Đại Lãnh (H56.57.09)") < page.index("UBND xã Xuân Sơn (H56.57.08)")
+    assert f"{staff['specialist'].full_name} — Chuyên viên" in page
 
 
 def test_junk_in_the_url_or_form_is_never_a_500(desk_client, record):

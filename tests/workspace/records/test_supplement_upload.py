@@ -65,6 +65,27 @@ def test_files_are_saved_and_listed_under_the_supplement_round(desk_client, wait
     assert "Tệp bổ sung:" in entry and "giay-khai-sinh.pdf" in entry and "so-ho-khau.jpg" in entry
 
 
+def test_a_file_opens_in_the_browser_for_its_unit_only(desk_client, waiting, client, staff, van_thang):
+    from motcua.accounts.models import Role
+    from tests.factories import UserFactory, grant
+
+    _post(desk_client, waiting, SimpleUploadedFile("giay-khai-sinh.pdf", PDF))
+    attachment = RecordAttachment.objects.get()
+    page = desk_client.get(reverse("records_ui:record", kwargs={"pk": waiting.pk})).content.decode()
+    url = reverse("records_ui:attachment", kwargs={"pk": waiting.pk, "file_pk": attachment.pk})
+    assert f'href="{url}"' in page and 'giay-khai-sinh.pdf</a> <span class="muted">· 27\xa0byte · PDF ·' in page
+    opened = desk_client.get(url)
+    assert opened.status_code == 200 and b"".join(opened.streaming_content) == PDF
+    assert opened["Content-Type"] == "application/pdf" and opened["Content-Disposition"].startswith("inline")
+    assert opened["X-Content-Type-Options"] == "nosniff"
+    other = UserFactory(username="motcua.vanthang")
+    grant(other, Role.DESK_OFFICER, van_thang.unit)
+    client.force_login(other)
+    assert client.get(url).status_code == 404  # another commune's file
+    wrong_record = reverse("records_ui:attachment", kwargs={"pk": waiting.pk, "file_pk": attachment.pk + 1})
+    assert desk_client.get(wrong_record).status_code == 404
+
+
 def test_wrong_type_is_refused_with_a_message_and_nothing_written(desk_client, waiting):
     before = _snapshot(waiting)
     response = _post(

@@ -84,7 +84,7 @@ class Component:
 @dataclass(frozen=True, kw_only=True)
 class Fee:
     name: str
-    amount: int  # đồng
+    amount: int | None  # đồng; None: set by a rule (e.g. the provincial council's resolution), no fixed sum
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,8 +103,10 @@ class Receipt(RecordPaper):
     fees: tuple[Fee, ...] = ()
 
     @property
-    def total_fee(self) -> int:
-        return sum(fee.amount for fee in self.fees)
+    def total_fee(self) -> int | None:
+        """The sum to pay, or None when a fee has no fixed sum (the receipt cannot add it up)."""
+        amounts = [fee.amount for fee in self.fees]
+        return None if None in amounts else sum(a for a in amounts if a is not None)
 
 
 @dataclass(frozen=True, kw_only=True)

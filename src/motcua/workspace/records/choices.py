@@ -28,6 +28,7 @@ def assignees(record: Record) -> QuerySet[User]:
         )
         .distinct()
         .order_by("full_name", "username")
+        .prefetch_related("grants")
     )
 
 

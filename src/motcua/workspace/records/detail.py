@@ -3,7 +3,8 @@ leak); a stale form (version changed meanwhile) writes nothing and reloads the c
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +47,7 @@ def _record(user, pk: int) -> Record:
 
 
 def _page(request: HttpRequest, record: Record, bound: ActionForm | None = None, status: int = 200):
+    events = event_rows(record)
     return render(
         request,
         "workspace/records/detail.html",
@@ -54,9 +56,10 @@ def _page(request: HttpRequest, record: Record, bound: ActionForm | None = None,
             "state_label": State(record.state).label,
             "timeliness": timeliness_of(record),
             "explanation": due_explanation(record),
-            "events": event_rows(record),
+            "events": events,
             "steps": step_rows(record),
             "attachments": record.attachments.all(),
+            "supplement_files": {a.pk for row in events for a in row.files},
             "panels": action_panels(request.user, record, bound),
             "forms_issued": forms_issued(record),
             "deliveries": record_sync_status(record=record),
@@ -120,3 +123,22 @@ def record_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return _page(request, record, bound=form, status=error.status)
     messages.success(request, _("Đã thực hiện: %(action)s.") % {"action": chosen.label})
     return redirect("records_ui:record", pk=record.pk)
+
+
+@login_required
+def attachment_view(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
+    """A file of the dossier, opened in the browser (PDF, images): scoped like the record."""
+    record = _record(request.user, pk)
+    attachment = record.attachments.filter(pk=file_pk).first()
+    if attachment is None or not default_storage.exists(attachment.storage_name):
+        raise Http404(_("Không tìm thấy tệp này trong hồ sơ."))
+    response = FileResponse(
+        default_storage.open(attachment.storage_name, "rb"),
+        content_type=attachment.content_type,
+        as_attachment=request.GET.get("tai") == "1",
+        filename=attachment.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"  # the type was checked from the content at upload
+    response["Content-Security-Policy"] = "sandbox"  # a PDF's scripts never run in motcua's origin
+    return response
+

@@ -3,10 +3,11 @@
 import re
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from motcua.accounts.models import User
-from motcua.core.text import nfc
+from motcua.accounts.models import Role, User
+from motcua.core.text import nfc, search_key
 from motcua.records.lifecycle import Action
 from motcua.records.models import ApplicantKind
 from motcua.units.models import Agency
@@ -190,9 +191,28 @@ class SupplementReceivedForm(ActionForm):
     )
 
 
+_HANDLING_ROLES = {Role.SPECIALIST, Role.LEADER}
+
+
+class _VietnameseOrder(ModelChoiceIterator):
+    """Choices in Vietnamese alphabetical order (đ with d, accents ignored): the database's binary
+    order would put "Đại Lãnh" after "Xuân Sơn"."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in sorted(self.queryset, key=lambda o: search_key(self.field.label_from_instance(o))):
+            yield self.choice(obj)
+
+
 class UserChoice(forms.ModelChoiceField):
+    iterator = _VietnameseOrder
+
     def label_from_instance(self, obj: User) -> str:
-        return obj.full_name or obj.get_username()
+        """The name and the role, so that the officer assigns the step to the right person."""
+        roles = sorted({str(Role(g.role).label) for g in obj.grants.all() if g.role in _HANDLING_ROLES})
+        name = obj.full_name or obj.get_username()
+        return f"{name} — {', '.join(roles)}" if roles else name
 
 
 class AssignForm(ActionForm):
@@ -213,6 +233,8 @@ class AssignForm(ActionForm):
 
 
 class AgencyChoice(forms.ModelChoiceField):
+    iterator = _VietnameseOrder
+
     def label_from_instance(self, obj: Agency) -> str:
         return f"{obj.name} ({obj.code})"
 

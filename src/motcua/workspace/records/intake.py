@@ -16,7 +16,7 @@ from motcua.records.attachments import attach_files, check_upload
 from motcua.records.clock import NoTerm
 from motcua.records.errors import InvalidRecordInput
 from motcua.records.lifecycle import Action, TransitionError
-from motcua.records.offerings import ensure_offered
+from motcua.records.offerings import ensure_offered, offered_procedure_ids
 from motcua.records.services import Applicant, record_intake_at_counter
 
 from . import choices
@@ -32,6 +32,9 @@ def _procedure(code: str) -> Procedure | None:
     return Procedure.objects.filter(is_active=True, code=code).prefetch_related("components").first()
 
 
+OTHER_FILES = "file_other"
+
+
 def _uploads(request: HttpRequest, form: IntakeForm) -> list:
     """Every file checked (type by its first bytes, size) before anything is written."""
     uploads = []
@@ -39,6 +42,9 @@ def _uploads(request: HttpRequest, form: IntakeForm) -> list:
         for upload in request.FILES.getlist(f"file_{component.pk}"):
             check_upload(upload)
             uploads.append((component, upload))
+    for upload in request.FILES.getlist(OTHER_FILES):  # papers outside the catalogue's list
+        check_upload(upload)
+        uploads.append((None, upload))
     return uploads
 
 
@@ -90,7 +96,9 @@ def intake_view(request: HttpRequest) -> HttpResponse:
     if not agencies.exists():
         raise PermissionDenied(_("Bạn không có quyền tiếp nhận hồ sơ."))
     query = request.GET.get("tim", "").strip()[:100]
-    found = list(procedure_search(query=query)[:SEARCH_LIMIT]) if query else []
+    # Only what this counter's agencies offer today: the others would be refused after the whole form.
+    offered = offered_procedure_ids(agencies=agencies, on=timezone.localdate()) if query else set()
+    found = list(procedure_search(query=query).filter(pk__in=offered)[:SEARCH_LIMIT]) if query else []
     code = request.POST.get("procedure", "") if request.method == "POST" else request.GET.get("ma", "")
     procedure = _procedure(code)
     components = procedure.components.all() if procedure else []

@@ -134,6 +134,8 @@ def action_panels(user, record: Record, bound: ActionForm | None = None) -> list
     panels = []
     for transition in allowed_actions(State(record.state), actors_for(user, record)):
         blocked = record_action_blocked(record, transition.action)
+        if blocked and transition.action == Action.CONSULT_REPLY:
+            continue  # nothing was asked: the action is not a missed step, just not one
         if bound is not None and bound.prefix == transition.action.value:
             panels.append(ActionPanel(transition, bound, blocked))
         else:
