@@ -73,7 +73,7 @@ def test_counter_intake_to_returned_result(page, phone_page, login, screenshot, 
     page.goto(f"{page.base_url}/can-bo/ho-so/tiep-nhan/")
     page.fill("#id_tim", "ho kinh doanh")
     page.get_by_role("button", name="Tìm thủ tục").click()
-    page.get_by_role("link", name="Đăng ký thành lập hộ kinh doanh").click()
+    page.get_by_role("button", name=re.compile("Đăng ký thành lập hộ kinh doanh")).click()
     page.fill("#id_name", "Nguyễn Thị Ánh")
     page.fill("#id_id_number", "056190001234")
     page.fill("#id_phone", "0905123456")

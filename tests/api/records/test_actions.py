@@ -170,6 +170,8 @@ def test_reading_an_action_url_is_405(received, desk):
 def test_a_reply_to_no_consultation_is_refused(received, staff):
     record_perform(record=received, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"])
     before = rows()
-    response = client_for(staff["specialist"]).post(url(received, "consult_reply"), {"reply": "Đồng ý"}, format="json")
+    response = client_for(staff["specialist"]).post(
+        url(received, "consult_reply"), {"reply": "Đồng ý"}, format="json"
+    )
     assert_problem(response, 422, "no-pending-consult")
     assert rows() == before

@@ -36,7 +36,9 @@ def test_procedure_search_is_diacritics_insensitive(desk_client, procedure, van_
 def test_procedure_search_lists_only_what_this_counter_offers(desk_client, procedure, van_hung):
     from tests.catalog.factories import make_procedure
 
-    elsewhere = make_procedure(code="2.000815", name="Đăng ký hộ kinh doanh tại nơi khác")  # offered by no one
+    elsewhere = make_procedure(
+        code="2.000815", name="Đăng ký hộ kinh doanh tại nơi khác"
+    )  # offered by no one
     page = desk_client.get(URL, {"tim": "ho kinh doanh"}).content.decode()
     assert procedure.name in page and elsewhere.name not in page
 
@@ -153,3 +155,67 @@ def test_a_bad_file_among_the_other_papers_writes_nothing(desk_client, procedure
     )
     assert response.status_code == 400
     assert not Record.objects.exists() and not RecordAttachment.objects.exists()
+
+
+def test_an_incomplete_dossier_is_guided_with_mau_02_not_received(desk_client, procedure, van_hung):
+    component = procedure.components.get()
+    response = _post(
+        desk_client,
+        procedure,
+        van_hung,
+        **{f"component_{component.pk}": None, f"file_{component.pk}": None},
+        **{"quyet-dinh": "bo-sung", "reason": "Thiếu giấy đề nghị"},
+    )
+    record = Record.objects.get()
+    assert response.status_code == 302 and record.state == State.INTAKE_SUPPLEMENT
+    event = RecordEvent.objects.get(record=record, action=Action.REQUEST_SUPPLEMENT)
+    assert event.form == Form.M02 and event.detail["missing"] == [component.name]
+    assert not RecordEvent.objects.filter(record=record, form=Form.M01).exists() and record.due_at is None
+    page = desk_client.get(response.url).content.decode()
+    assert "Mẫu 02" in page and "chưa được tiếp nhận" in page
+
+
+def test_typed_missing_papers_are_the_ones_asked_for(desk_client, procedure, van_hung):
+    _post(
+        desk_client,
+        procedure,
+        van_hung,
+        **{"quyet-dinh": "bo-sung", "missing": "Giấy ủy quyền\n\n Bản sao CCCD "},
+    )
+    event = RecordEvent.objects.get(action=Action.REQUEST_SUPPLEMENT)
+    assert event.detail["missing"] == ["Giấy ủy quyền", "Bản sao CCCD"]
+
+
+def test_a_refusal_needs_its_reason_and_issues_mau_03(desk_client, procedure, van_hung):
+    refused = _post(desk_client, procedure, van_hung, **{"quyet-dinh": "tu-choi"})
+    assert refused.status_code == 400 and "Cần nêu rõ lý do từ chối tiếp nhận." in refused.content.decode()
+    assert not Record.objects.exists() and not RecordAttachment.objects.exists()
+    response = _post(
+        desk_client,
+        procedure,
+        van_hung,
+        **{"quyet-dinh": "tu-choi", "reason": "Không thuộc thẩm quyền của xã"},
+    )
+    record = Record.objects.get()
+    assert response.status_code == 302 and record.state == State.REFUSED
+    assert RecordEvent.objects.filter(record=record, form=Form.M03).exists()
+    assert not RecordAttachment.objects.exists()  # a refused dossier's papers go back with the citizen
+
+
+def test_searching_and_choosing_a_procedure_keep_what_was_typed(desk_client, procedure, van_hung):
+    typed = {"name": "Nguyễn Thị Ánh", "id_number": "056190001234", "phone": "0905 123 456", "kind": "1"}
+    searched = desk_client.post(URL, {**typed, "tim": "ho kinh doanh", "buoc": "tim"})
+    page = searched.content.decode()
+    assert (
+        searched.status_code == 200
+        and 'value="Nguyễn Thị Ánh"' in page
+        and f'value="{procedure.code}"' in page
+    )
+    assert "Cần nhập" not in page  # navigating is not submitting: no errors
+    chosen = desk_client.post(URL, {**typed, "tim": "ho kinh doanh", "chon": procedure.code}).content.decode()
+    assert (
+        'value="Nguyễn Thị Ánh"' in chosen
+        and 'value="056190001234"' in chosen
+        and "Thủ tục đã chọn:" in chosen
+    )
+    assert not Record.objects.exists()

@@ -244,11 +244,15 @@ def test_transfer_offers_other_agencies_and_moves_the_record(client, record, sta
     assert actors_for(staff["desk"], record) == {"desk"}
 
 
-def test_agencies_are_offered_in_vietnamese_order_and_officers_with_their_role(client, record, staff, province):
+def test_agencies_are_offered_in_vietnamese_order_and_officers_with_their_role(
+    client, record, staff, province
+):
     from tests.factories import AgencyFactory, CommuneFactory
 
     for code, name in (("H56.57.08", "UBND xã Xuân Sơn"), ("H56.57.09", "UBND xã Đại Lãnh")):
-        AgencyFactory(code=code, name=name, unit=CommuneFactory(name=name.removeprefix("UBND "), parent=province))
+        AgencyFactory(
+            code=code, name=name, unit=CommuneFactory(name=name.removeprefix("UBND "), parent=province)
+        )
     client.force_login(staff["desk"])
     page = client.get(_url(record)).content.decode()
     assert page.index("UBND xã Đại Lãnh (H56.57.09)") < page.index("UBND xã Xuân Sơn (H56.57.08)")

@@ -73,7 +73,9 @@ def test_a_file_opens_in_the_browser_for_its_unit_only(desk_client, waiting, cli
     attachment = RecordAttachment.objects.get()
     page = desk_client.get(reverse("records_ui:record", kwargs={"pk": waiting.pk})).content.decode()
     url = reverse("records_ui:attachment", kwargs={"pk": waiting.pk, "file_pk": attachment.pk})
-    assert f'href="{url}"' in page and 'giay-khai-sinh.pdf</a> <span class="muted">· 27\xa0byte · PDF ·' in page
+    assert (
+        f'href="{url}"' in page and 'giay-khai-sinh.pdf</a> <span class="muted">· 27\xa0byte · PDF ·' in page
+    )
     opened = desk_client.get(url)
     assert opened.status_code == 200 and b"".join(opened.streaming_content) == PDF
     assert opened["Content-Type"] == "application/pdf" and opened["Content-Disposition"].startswith("inline")

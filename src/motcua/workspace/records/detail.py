@@ -141,4 +141,3 @@ def attachment_view(request: HttpRequest, pk: int, file_pk: int) -> FileResponse
     response["X-Content-Type-Options"] = "nosniff"  # the type was checked from the content at upload
     response["Content-Security-Policy"] = "sandbox"  # a PDF's scripts never run in motcua's origin
     return response
-

@@ -84,7 +84,23 @@ class IntakeForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Loại đối tượng"), choices=ApplicantKind.choices, initial=ApplicantKind.CITIZEN
     )
-    summary = TextField(label=_("Trích yếu"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    summary = TextField(
+        label=_("Trích yếu"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    # When the dossier is not received: what to add (Mẫu 02) or why it is refused (Mẫu 03).
+    missing = TextField(
+        label=_("Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng một giấy tờ)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Để trống: các giấy tờ bắt buộc chưa đánh dấu ở bước 3."),
+    )
+    reason = TextField(
+        label=_("Lý do (ghi vào phiếu)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, agencies, components=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,6 +133,11 @@ class IntakeForm(forms.Form):
             for c in self.components
             if self.cleaned_data.get(f"component_{c.pk}") or files.get(f"file_{c.pk}")
         ]
+
+    def missing_list(self, files) -> list[str]:
+        """The papers to ask for: as typed, one per line, else the required ones not received."""
+        typed = [line.strip() for line in self.cleaned_data.get("missing", "").splitlines() if line.strip()]
+        return typed or [c.name for c in self.missing_required(files)]
 
     def missing_required(self, files) -> list:
         received = {c.pk for c in self.received_components(files)}

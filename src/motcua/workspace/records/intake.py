@@ -17,7 +17,7 @@ from motcua.records.clock import NoTerm
 from motcua.records.errors import InvalidRecordInput
 from motcua.records.lifecycle import Action, TransitionError
 from motcua.records.offerings import ensure_offered, offered_procedure_ids
-from motcua.records.services import Applicant, record_intake_at_counter
+from motcua.records.services import Applicant, record_intake_at_counter, record_perform, record_submit
 
 from . import choices
 from .forms import IntakeForm
@@ -48,32 +48,74 @@ def _uploads(request: HttpRequest, form: IntakeForm) -> list:
     return uploads
 
 
+# The counter's three outcomes (NĐ 118 Điều 16–17): received (Mẫu 01), guided to complete the
+# dossier (Mẫu 02), or refused (Mẫu 03). The button pressed says which.
+RECEIVE, SUPPLEMENT, REFUSE = "tiep-nhan", "bo-sung", "tu-choi"
+
+
+def _not_received(request: HttpRequest, form: IntakeForm, procedure: Procedure, decision: str):
+    """The dossier is registered without being received, and the counter's paper is issued."""
+    data = form.cleaned_data
+    if decision == SUPPLEMENT:
+        params = {"missing": form.missing_list(request.FILES), "reason": data["reason"]}
+        action = Action.REQUEST_SUPPLEMENT
+    else:
+        params, action = {"reason": data["reason"]}, Action.REFUSE_INTAKE
+    try:
+        ensure_offered(procedure=procedure, agency=data["agency"], on=timezone.localdate())
+        uploads = _uploads(request, form) if decision == SUPPLEMENT else []
+        with transaction.atomic():
+            record = record_submit(
+                procedure=procedure,
+                agency=data["agency"],
+                applicant=_applicant(data),
+                actor=request.user,
+                summary=data["summary"],
+                action=Action(data["channel"]),
+            )
+            attach_files(record=record, uploads=uploads, actor=request.user)
+            record = record_perform(record=record, action=action, actor=request.user, **params)
+    except InvalidRecordInput as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None
+    except TransitionError as error:
+        form.add_error(None, error.message)
+        return None
+    return record
+
+
+def _applicant(data: dict) -> Applicant:
+    return Applicant(
+        name=data["name"],
+        id_number=data["id_number"],
+        phone=data["phone"],
+        email=data["email"],
+        address=data["address"],
+        kind=data["kind"],
+    )
+
+
 def _intake(request: HttpRequest, form: IntakeForm, procedure: Procedure):
     data = form.cleaned_data
     missing = form.missing_required(request.FILES)
     if missing:
         form.add_error(
             None,
-            _("Chưa nhận đủ giấy tờ bắt buộc: %(names)s. Hồ sơ chưa đủ thì yêu cầu bổ sung, không tiếp nhận.")
+            _(
+                "Chưa nhận đủ giấy tờ bắt buộc: %(names)s. Hồ sơ chưa đủ thì không tiếp nhận: "
+                "dùng “Hướng dẫn bổ sung (Mẫu 02)” ở mục 5."
+            )
             % {"names": "; ".join(c.name for c in missing)},
         )
         return None
     try:
         ensure_offered(procedure=procedure, agency=data["agency"], on=timezone.localdate())
         uploads = _uploads(request, form)
-        applicant = Applicant(
-            name=data["name"],
-            id_number=data["id_number"],
-            phone=data["phone"],
-            email=data["email"],
-            address=data["address"],
-            kind=data["kind"],
-        )
         with transaction.atomic():
             record = record_intake_at_counter(
                 procedure=procedure,
                 agency=data["agency"],
-                applicant=applicant,
+                applicant=_applicant(data),
                 actor=request.user,
                 summary=data["summary"],
                 action=Action(data["channel"]),
@@ -95,17 +137,27 @@ def intake_view(request: HttpRequest) -> HttpResponse:
     agencies = choices.receiving_agencies(request.user)
     if not agencies.exists():
         raise PermissionDenied(_("Bạn không có quyền tiếp nhận hồ sơ."))
-    query = request.GET.get("tim", "").strip()[:100]
+    # Searching and choosing a procedure post the whole form (nothing typed is lost) without intake.
+    navigating = request.method == "POST" and ("buoc" in request.POST or "chon" in request.POST)
+    source = request.POST if request.method == "POST" else request.GET
+    query = source.get("tim", "").strip()[:100]
     # Only what this counter's agencies offer today: the others would be refused after the whole form.
     offered = offered_procedure_ids(agencies=agencies, on=timezone.localdate()) if query else set()
     found = list(procedure_search(query=query).filter(pk__in=offered)[:SEARCH_LIMIT]) if query else []
-    code = request.POST.get("procedure", "") if request.method == "POST" else request.GET.get("ma", "")
+    if request.method == "POST":
+        code = request.POST.get("chon") or request.POST.get("procedure", "")
+    else:
+        code = request.GET.get("ma", "")
     procedure = _procedure(code)
     components = procedure.components.all() if procedure else []
     initial = {"procedure": code, "agency": agencies.first()}
-    form = IntakeForm(request.POST or None, agencies=agencies, components=components, initial=initial)
+    if navigating:
+        typed = {k: v for k, v in request.POST.items() if k in IntakeForm.base_fields and k != "procedure"}
+        form = IntakeForm(agencies=agencies, components=components, initial={**initial, **typed})
+    else:
+        form = IntakeForm(request.POST or None, agencies=agencies, components=components, initial=initial)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and not navigating:
         status = 400
         if form.is_valid():
             if procedure is None:
@@ -114,17 +166,27 @@ def intake_view(request: HttpRequest) -> HttpResponse:
                     _("Không tìm thấy thủ tục mã “%(code)s” đang áp dụng.") % {"code": code.strip()},
                 )
             else:
-                record = _intake(request, form, procedure)
-                if record is not None:
-                    messages.success(
-                        request,
-                        _("Đã tiếp nhận hồ sơ %(code)s và lập Giấy tiếp nhận (Mẫu 01).")
-                        % {"code": record.code},
+                decision = request.POST.get("quyet-dinh", RECEIVE)
+                if decision in (SUPPLEMENT, REFUSE):
+                    record = _not_received(request, form, procedure, decision)
+                    done = (
+                        _(
+                            "Hồ sơ %(code)s chưa được tiếp nhận; đã lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)."
+                        )
+                        if decision == SUPPLEMENT
+                        else _(
+                            "Hồ sơ %(code)s không được tiếp nhận; đã lập Phiếu từ chối tiếp nhận (Mẫu 03)."
+                        )
                     )
+                else:
+                    record = _intake(request, form, procedure)
+                    done = _("Đã tiếp nhận hồ sơ %(code)s và lập Giấy tiếp nhận (Mẫu 01).")
+                if record is not None:
+                    messages.success(request, done % {"code": record.code})
                     return redirect("records_ui:record", pk=record.pk)
     return render(
         request,
         "workspace/records/intake.html",
-        {"form": form, "procedure": procedure, "query": query, "found": found, "code": code},
+        {"form": form, "procedure": procedure, "procedure_query": query, "found": found, "code": code},
         status=status,
     )
