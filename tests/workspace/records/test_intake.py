@@ -219,3 +219,15 @@ def test_searching_and_choosing_a_procedure_keep_what_was_typed(desk_client, pro
         and "Thủ tục đã chọn:" in chosen
     )
     assert not Record.objects.exists()
+
+
+def test_the_same_form_sent_twice_makes_one_record(desk_client, procedure, van_hung):
+    page = desk_client.get(URL, {"ma": procedure.code}).content.decode()
+    token = page.split('name="lan-nop" value="')[1].split('"')[0]
+    first = _post(desk_client, procedure, van_hung, **{"lan-nop": token})
+    again = _post(desk_client, procedure, van_hung, **{"lan-nop": token})
+    record = Record.objects.get()
+    assert first.url == again.url == reverse("records_ui:record", kwargs={"pk": record.pk})
+    assert RecordAttachment.objects.count() == 1
+    another_page = desk_client.get(URL, {"ma": procedure.code}).content.decode()
+    assert token not in another_page  # a new page, a new dossier

@@ -1,13 +1,16 @@
 """Counter intake: procedure, applicant, checklist with files, channel — Mẫu 01 in one step."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from motcua.catalog.models import Procedure
@@ -16,6 +19,7 @@ from motcua.records.attachments import attach_files, check_upload
 from motcua.records.clock import NoTerm
 from motcua.records.errors import InvalidRecordInput
 from motcua.records.lifecycle import Action, TransitionError
+from motcua.records.models import IdempotencyKey, Record
 from motcua.records.offerings import ensure_offered, offered_procedure_ids
 from motcua.records.services import Applicant, record_intake_at_counter, record_perform, record_submit
 
@@ -48,9 +52,38 @@ def _uploads(request: HttpRequest, form: IntakeForm) -> list:
     return uploads
 
 
+# One intake per page shown: the page carries a token, the record made with it is remembered, and
+# the same form sent again (a double click, a reload after a slow answer) opens that record.
+SUBMISSION = "lan-nop"
+
+
+def _submission(request: HttpRequest) -> str:
+    token = request.POST.get(SUBMISSION, "") if request.method == "POST" else ""
+    return token if token.isalnum() and len(token) <= 64 else uuid.uuid4().hex
+
+
+def _made_with(request: HttpRequest, token: str) -> Record | None:
+    key = IdempotencyKey.objects.filter(user=request.user, key=f"web-intake:{token}").select_related("record")
+    found = key.first()
+    return found.record if found else None
+
+
+def _remember(request: HttpRequest, token: str, record: Record) -> None:
+    IdempotencyKey.objects.create(
+        user=request.user, key=f"web-intake:{token}", record=record, request_hash=""
+    )
+
+
 # The counter's three outcomes (NĐ 118 Điều 16–17): received (Mẫu 01), guided to complete the
 # dossier (Mẫu 02), or refused (Mẫu 03). The button pressed says which.
 RECEIVE, SUPPLEMENT, REFUSE = "tiep-nhan", "bo-sung", "tu-choi"
+DONE = {
+    RECEIVE: gettext_lazy("Đã tiếp nhận hồ sơ %(code)s và lập Giấy tiếp nhận (Mẫu 01)."),
+    SUPPLEMENT: gettext_lazy(
+        "Hồ sơ %(code)s chưa được tiếp nhận; đã lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)."
+    ),
+    REFUSE: gettext_lazy("Hồ sơ %(code)s không được tiếp nhận; đã lập Phiếu từ chối tiếp nhận (Mẫu 03)."),
+}
 
 
 def _not_received(request: HttpRequest, form: IntakeForm, procedure: Procedure, decision: str):
@@ -75,6 +108,7 @@ def _not_received(request: HttpRequest, form: IntakeForm, procedure: Procedure, 
             )
             attach_files(record=record, uploads=uploads, actor=request.user)
             record = record_perform(record=record, action=action, actor=request.user, **params)
+            _remember(request, form.submission, record)
     except InvalidRecordInput as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return None
@@ -82,6 +116,12 @@ def _not_received(request: HttpRequest, form: IntakeForm, procedure: Procedure, 
         form.add_error(None, error.message)
         return None
     return record
+
+
+def _decide(request: HttpRequest, form: IntakeForm, procedure: Procedure, decision: str) -> Record | None:
+    if decision in (SUPPLEMENT, REFUSE):
+        return _not_received(request, form, procedure, decision)
+    return _intake(request, form, procedure)
 
 
 def _applicant(data: dict) -> Applicant:
@@ -121,6 +161,7 @@ def _intake(request: HttpRequest, form: IntakeForm, procedure: Procedure):
                 action=Action(data["channel"]),
             )
             attach_files(record=record, uploads=uploads, actor=request.user)
+            _remember(request, form.submission, record)
     except InvalidRecordInput as error:
         field = error.field if error.field in form.fields else None
         form.add_error(field, error.message)
@@ -156,8 +197,13 @@ def intake_view(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(agencies=agencies, components=components, initial={**initial, **typed})
     else:
         form = IntakeForm(request.POST or None, agencies=agencies, components=components, initial=initial)
+    form.submission = _submission(request)
     status = 200
     if request.method == "POST" and not navigating:
+        earlier = _made_with(request, form.submission)
+        if earlier is not None:
+            messages.info(request, _("Biểu mẫu này đã được gửi: hồ sơ %(code)s.") % {"code": earlier.code})
+            return redirect("records_ui:record", pk=earlier.pk)
         status = 400
         if form.is_valid():
             if procedure is None:
@@ -167,22 +213,15 @@ def intake_view(request: HttpRequest) -> HttpResponse:
                 )
             else:
                 decision = request.POST.get("quyet-dinh", RECEIVE)
-                if decision in (SUPPLEMENT, REFUSE):
-                    record = _not_received(request, form, procedure, decision)
-                    done = (
-                        _(
-                            "Hồ sơ %(code)s chưa được tiếp nhận; đã lập Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)."
-                        )
-                        if decision == SUPPLEMENT
-                        else _(
-                            "Hồ sơ %(code)s không được tiếp nhận; đã lập Phiếu từ chối tiếp nhận (Mẫu 03)."
-                        )
-                    )
-                else:
-                    record = _intake(request, form, procedure)
-                    done = _("Đã tiếp nhận hồ sơ %(code)s và lập Giấy tiếp nhận (Mẫu 01).")
+                try:
+                    record = _decide(request, form, procedure, decision)
+                except IntegrityError:  # the same form, sent twice at once: the other one made it
+                    record = _made_with(request, form.submission)
+                    if record is None:
+                        raise
                 if record is not None:
-                    messages.success(request, done % {"code": record.code})
+                    done = DONE.get(decision, DONE[RECEIVE])
+                    messages.success(request, str(done) % {"code": record.code})
                     return redirect("records_ui:record", pk=record.pk)
     return render(
         request,
