@@ -97,6 +97,24 @@ def test_bad_input_is_a_message(client, world, inspector, url, message):
     assert message in response.content.decode()
 
 
+def test_the_period_is_chosen_from_a_list_and_choices_survive_an_error(client, world, inspector):
+    client.force_login(inspector)
+    home = client.get("/can-bo/bao-cao/").content.decode()
+    assert '<select name="ky">' in home and ">Quý I/2026<" in home.replace(
+        "Quý I/2026</option>", "Quý I/2026<"
+    )
+    back = client.get("/can-bo/bao-cao/dinh-ky/?don-vi=xa-22525&ky=2026-13").content.decode()
+    assert 'value="xa-22525" selected' in back  # the unit stays the one picked
+
+
+def test_a_date_range_makes_the_periodic_report_of_that_range(client, world, inspector):
+    client.force_login(inspector)
+    response = client.get("/can-bo/bao-cao/dinh-ky/?don-vi=xa-22525&ky=2026-05&tu=2026-03-01&den=2026-03-31")
+    assert response.status_code == 200
+    period = response.context["report"]["period"]
+    assert (period["start"], period["end"]) == ("2026-03-01", "2026-03-31")
+
+
 def test_unknown_agency_is_404(client, world, inspector):
     client.force_login(inspector)
     assert (

@@ -30,6 +30,8 @@ from motcua.metrics.reports.render_xlsx import inspection_xlsx, periodic_xlsx
 from motcua.metrics.scopes import Scope, parse_scope
 from motcua.units.models import Agency, UnitLevel
 
+from ..index.selection import period_choices
+
 PAGE_EVIDENCE = 50  # rows per list on the page; the downloads carry them all
 FORM_OF_KIND = {kind: form for form, (kind, _name, _level) in FORMS.items()}
 
@@ -57,12 +59,20 @@ def _periodic_choices(agencies: list[Agency]) -> list[tuple[str, str]]:
 def _home(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
     agencies = _agencies(request)
     today = timezone.localdate()
+    try:
+        chosen = periods.parse(request.GET.get("ky", ""))
+    except ValueError:
+        chosen = periods.month(today.year, today.month)
     context = {
         "agencies": agencies,
         "units": _periodic_choices(agencies),
+        "period_groups": period_choices(today, chosen),
+        "chosen_period": chosen.key,
+        # What the user picked stays picked when the page comes back with an error.
+        "chosen_agency": request.GET.get("co-quan", ""),
+        "chosen_unit": request.GET.get("don-vi", ""),
         "default_from": today.replace(day=1).isoformat(),
         "default_to": today.isoformat(),
-        "default_period": f"{today.year}-{today.month:02d}",
         "error": error,
         "query": request.GET,
     }
@@ -141,8 +151,9 @@ def inspection_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def periodic_view(request: HttpRequest) -> HttpResponse:
+    start, end = request.GET.get("tu", "")[:20], request.GET.get("den", "")[:20]
     try:
-        period = periods.parse(request.GET.get("ky", ""))
+        period = periods.parse(f"{start}..{end}" if start and end else request.GET.get("ky", ""))
     except ValueError as error:
         return _home(request, str(error), 400)
     try:
