@@ -136,6 +136,15 @@ def test_evidence_is_exactly_what_the_numerator_misses(march):
     assert late[march["overdue"].code].startswith("Quá hạn ")
 
 
+def test_a_few_minutes_late_is_said_in_minutes_not_a_working_day(march):
+    late = Record.objects.get(pk=march["late"].pk)
+    seven_past = late.due_at + dt.timedelta(minutes=7)
+    Record.objects.filter(pk=late.pk).update(ended_at=seven_past, finished_at=seven_past)
+    rollups_refresh(buckets_of(Record.objects.all()))
+    rows = evidence.metric_evidence(scopes.parse_scope("xa-22525"), MARCH, "DOSSIER_ON_TIME", now=AFTER_MARCH)
+    assert {r.code: r.reason for r in rows}[late.code] == "Trễ hạn 7 phút (trong ngày hẹn trả)"
+
+
 def test_records_of_a_predecessor_count_only_with_predecessors(province, procedure, van_hung):
     from motcua.units.models import Succession
 

@@ -69,21 +69,27 @@ def _late_reason(record: Record, win: Window, calendars: dict[int, Calendar]) ->
     )
     if record.supplement_count > allowed:
         return f"Quá {allowed} lần yêu cầu bổ sung ({record.supplement_count} lần)"
-    days = _working_days_late(record, ended or win.at, calendars)
+    lateness = _lateness(record, ended or win.at, calendars)
     if verdict is Timeliness.LATE:
-        return f"Trễ hạn {days} ngày làm việc"
-    return f"Quá hạn {days} ngày làm việc, chưa giải quyết xong"
+        return f"Trễ hạn {lateness}"
+    return f"Quá hạn {lateness}, chưa giải quyết xong"
 
 
-def _working_days_late(record: Record, end: dt.datetime, calendars: dict[int, Calendar]) -> int:
-    """Working days after the due day up to the end (at least 1: late on the due day itself)."""
+def _lateness(record: Record, end: dt.datetime, calendars: dict[int, Calendar]) -> str:
+    """Working days after the due day up to the end; on the due day itself, the hours and minutes
+    past the due time (7 minutes late is not "1 working day")."""
     if record.due_at is None:
-        return 0
+        return "0 ngày làm việc"
     if record.agency_id not in calendars:
         calendars[record.agency_id] = calendar_of(record.agency)
     calendar = calendars[record.agency_id]
     days = calendar.working_days_between(calendar.local(record.due_at).date(), calendar.local(end).date())
-    return max(days, 1)
+    if days >= 1:
+        return f"{days} ngày làm việc"
+    minutes = max(int((end - record.due_at).total_seconds() // 60), 1)
+    hours, minutes = divmod(minutes, 60)
+    spent = f"{hours} giờ {minutes} phút" if hours else f"{minutes} phút"
+    return f"{spent} (trong ngày hẹn trả)"
 
 
 def _record_rows(who: Members, win: Window, metric: str, limit: int | None) -> list[EvidenceRow]:
