@@ -60,6 +60,13 @@ def test_downloads(client, world, inspector):
     assert sheet.title == "07a"
     data = client.get(INSPECTION + "&dinh-dang=json").json()
     assert data["figures"]["received"]["count"] == 6  # A B C D E I
+    # Read away from the site: links carry its address; sheets are named in Vietnamese, as the figures.
+    links = [e["url"] for f in data["figures"].values() for e in f.get("evidence") or []]
+    assert links and all(link.startswith("http://testserver/can-bo/ho-so/") for link in links)
+    book = load_workbook(io.BytesIO(client.get(INSPECTION + "&dinh-dang=xlsx").content))
+    evidence_sheets = book.sheetnames[1:]
+    assert evidence_sheets and all(not name.isascii() for name in evidence_sheets), evidence_sheets
+    assert len(set(evidence_sheets)) == len(evidence_sheets) and max(map(len, evidence_sheets)) <= 31
 
 
 def test_periodic_page(client, world, inspector):

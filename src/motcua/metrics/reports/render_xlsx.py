@@ -21,6 +21,16 @@ DATE_FORMAT = "dd/mm/yyyy"
 SHEET_NAME_MAX = 31  # Excel's limit
 
 
+def _sheet_title(label: str, taken: list[str]) -> str:
+    """The figure's own (Vietnamese) name as a sheet title: Excel allows 31 characters, none of []:*?/\\."""
+    base = "".join(" " if ch in "[]:*?/\\" else ch for ch in label).strip()[:SHEET_NAME_MAX].rstrip(" ,;-")
+    title, n = base, 2
+    while title in taken:
+        suffix = f" ({n})"
+        title, n = base[: SHEET_NAME_MAX - len(suffix)] + suffix, n + 1
+    return title
+
+
 def _head(sheet: Worksheet, lines: list[str], header: list[str]) -> None:
     for line in lines:
         sheet.append([line])
@@ -106,10 +116,10 @@ def inspection_xlsx(report: dict[str, Any]) -> bytes:
         sheet.append([g["id"], g["name"], float(Decimal(g["points"])), "Tối đa", float(Decimal(g["max"]))])
         sheet[sheet.max_row][2].number_format = XLSX_PERCENT
     _widths(sheet, [20, 42, 12, 12, 11, 16, 14, 80, 40])
-    for key, f in report["figures"].items():
+    for f in report["figures"].values():
         if not f["evidence"]:
             continue
-        ev = book.create_sheet(key[:SHEET_NAME_MAX])
+        ev = book.create_sheet(_sheet_title(f["label"], book.sheetnames))
         kind = "hồ sơ chưa đạt" if f["evidence_kind"] == "missing" else "hồ sơ được tính"
         _head(
             ev,

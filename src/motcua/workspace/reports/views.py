@@ -90,10 +90,24 @@ def _visible(request: HttpRequest, scope: Scope, on: dt.date) -> None:
         raise Http404(_("Không tìm thấy đơn vị này trong các đơn vị của bạn."))
 
 
+def _with_absolute_links(request: HttpRequest, report: dict[str, Any]) -> dict[str, Any]:
+    """A downloaded file is read away from the site: its links to records carry the site's address."""
+    figures = {
+        key: {
+            **f,
+            "evidence": [{**e, "url": request.build_absolute_uri(e["url"])} for e in f.get("evidence") or []],
+        }
+        for key, f in (report.get("figures") or {}).items()
+    }
+    return {**report, "figures": figures} if figures else report
+
+
 def _download(
     request: HttpRequest, report: dict[str, Any], name: str, pdf: Any, xlsx: Any
 ) -> HttpResponse | None:
     fmt = request.GET.get("dinh-dang", "")
+    if fmt:
+        report = _with_absolute_links(request, report)
     if fmt == "json":
         body = json.dumps(report, ensure_ascii=False, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
