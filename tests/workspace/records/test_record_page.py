@@ -270,3 +270,15 @@ def test_junk_in_the_url_or_form_is_never_a_500(desk_client, record):
     assert "Cần chọn cán bộ được phân công." not in response.content.decode()  # typed, not empty
     assert "Cán bộ này không thuộc cơ quan giải quyết hồ sơ." in response.content.decode()
     assert _snapshot(record) == before
+
+
+def test_the_explanation_follows_the_restart_and_the_extension(client, procedure, van_hung, staff, applicant):
+    from tests.records.walks import full_walk
+
+    record = full_walk(procedure, van_hung, staff, applicant)  # supplement completed 10/03, apology 11/03
+    client.force_login(staff["desk"])
+    page = client.get(_url(record)).content.decode()
+    explanation = page.split('class="explain"', 1)[1].split("</", 1)[0]
+    assert "Tính lại từ đầu khi nhận đủ hồ sơ bổ sung" in explanation
+    assert "10/03/2026" in explanation  # counted from the complete supplement, not the receipt of 02/03
+    assert "11/03/2026: xin lỗi và hẹn lại ngày trả (Mẫu 04) → 17:00 18/03/2026" in explanation

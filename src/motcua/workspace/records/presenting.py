@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from motcua.records.actors import actors_for
 from motcua.records.clock import NoTerm, calendar_of, term_for
@@ -22,12 +24,46 @@ from .forms import ACTION_FORMS, ActionForm
 
 
 def due_explanation(record: Record) -> str:
+    """How the due date came to be: the count from the clock's last start (the receipt, or the
+    complete supplement when the rules restart it), then every later move of the date."""
     if record.received_at is None:
         return ""
+    moves = list(
+        record.events.filter(action__in=_DUE_MOVES)
+        .order_by("at", "pk")
+        .only("at", "action", "detail", "due_at")
+    )
+    restarts = [
+        e for e in moves if e.action == Action.SUPPLEMENT_RECEIVED and e.detail.get("clock") == "restart"
+    ]
+    start = restarts[-1].at if restarts else record.received_at
     try:
-        return explain(record.received_at, term_for(record.procedure), calendar_of(record.agency))
+        lines = [explain(start, term_for(record.procedure), calendar_of(record.agency))]
     except NoTerm as error:
         return str(error)
+    if restarts:
+        lines.insert(0, str(_("Tính lại từ đầu khi nhận đủ hồ sơ bổ sung (NĐ 118 Điều 19.5):")))
+    for event in moves:
+        if event.at <= start:
+            continue
+        new_due = event.detail.get("new_due") if event.action == Action.EXTEND else None
+        due = dt.datetime.fromisoformat(new_due) if new_due else event.due_at
+        if due is None:
+            continue
+        label = _DUE_MOVE_LABELS.get(event.action, "")
+        lines.append(
+            f"{timezone.localtime(event.at):%d/%m/%Y}: {label} → {timezone.localtime(due):%H:%M %d/%m/%Y}"
+        )
+    return "\n".join(lines)
+
+
+# History rows that move the due date after its first count, and how the explanation names them.
+_DUE_MOVES = (Action.SUPPLEMENT_RECEIVED, Action.EXTEND, DUE_RECOMPUTED)
+_DUE_MOVE_LABELS = {
+    Action.SUPPLEMENT_RECEIVED: gettext_lazy("nhận đủ hồ sơ bổ sung, tính tiếp thời hạn còn lại"),
+    Action.EXTEND: gettext_lazy("xin lỗi và hẹn lại ngày trả (Mẫu 04)"),
+    DUE_RECOMPUTED: DUE_RECOMPUTED_LABEL,
+}
 
 
 def forms_issued(record: Record) -> list[tuple[str, str]]:
