@@ -50,6 +50,22 @@ def test_province_page_for_the_province_roles(client, province_world):
         assert f'href="/can-bo/chi-so/xa-22525/?{MARCH}"' in html  # a ranked unit's page, same period
 
 
+def test_a_unit_without_records_is_listed_unranked_not_at_zero(client, province_world, records):
+    html = page(client, province_world.inspector, f"/can-bo/chi-so/?{MARCH}").content.decode()
+    rows = {
+        name: row
+        for row in html.split("<tr>")[1:]
+        for name in ("UBND xã Vạn Hưng", "UBND xã Vạn Thắng")
+        if name in row and "ix-ranking" not in row
+    }
+    assert "Không có hồ sơ tiếp nhận trong kỳ" not in rows["UBND xã Vạn Hưng"]  # it received records
+    assert (
+        "Không có hồ sơ tiếp nhận trong kỳ" in rows["UBND xã Vạn Thắng"]
+        and "0,00" not in rows["UBND xã Vạn Thắng"]
+    )
+    assert html.index("UBND xã Vạn Hưng") < html.index("UBND xã Vạn Thắng")
+
+
 def test_a_commune_officer_lands_on_their_commune_and_nowhere_else(client, province_world):
     w = province_world
     client.force_login(w.desk_a)

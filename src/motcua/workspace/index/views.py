@@ -49,7 +49,15 @@ def _ranking_rows(results: list[ranking.UnitResult], sel: Selection) -> list[dic
     # quoted as reverse() quotes it.
     link = reverse("workspace:index:unit", args=[_KEY]) + "?" + sel.query
     rows = []
-    for ranked in ranking.rank(results, total=lambda u: u.result.total, code=lambda u: u.scope.code):
+
+    def url(unit: ranking.UnitResult) -> str:
+        return link.replace(_KEY, quote(unit.scope.key, safe=RFC3986_SUBDELIMS + "/~:@"))
+
+    # A unit that received no record in the period has no score to compare: it is listed after the
+    # ranked ones, without a rank, and says so (its 0,00 would tie with the worst real score).
+    active = [u for u in results if _received(u.result)]
+    idle = sorted((u for u in results if not _received(u.result)), key=lambda u: u.scope.label)
+    for ranked in ranking.rank(active, total=lambda u: u.result.total, code=lambda u: u.scope.code):
         unit = ranked.item
         maximum = unit.result.rule_set.max_points
         rows.append(
@@ -59,10 +67,16 @@ def _ranking_rows(results: list[ranking.UnitResult], sel: Selection) -> list[dic
                 "total": ranked.total,
                 "max": maximum,
                 "meter": meter(ranked.total, maximum),
-                "url": link.replace(_KEY, quote(unit.scope.key, safe=RFC3986_SUBDELIMS + "/~:@")),
+                "url": url(unit),
             }
         )
+    rows.extend({"rank": None, "scope": u.scope, "total": None, "idle": True, "url": url(u)} for u in idle)
     return rows
+
+
+def _received(result: scoring.Result) -> bool:
+    """Whether the unit received any record in the period (the on-time metric's denominator)."""
+    return any(s.metric.code == "DOSSIER_ON_TIME" and s.denominator for s in result.metrics)
 
 
 def _counts(result: scoring.Result) -> dict[str, scoring.Count]:
