@@ -27,6 +27,7 @@ ANY_ENDPOINT = [
     ("version not a number", JSON, '{"expected_version": "ba"}', 400),
     ("version zero", JSON, '{"expected_version": 0}', 400),
     ("version a boolean", JSON, '{"expected_version": true}', 400),
+    ("version as text", JSON, '{"expected_version": "3"}', 400),
     ("version too large", JSON, '{"expected_version": 1e400}', 400),
     ("version overflow", JSON, '{"expected_version": 99999999999999999999}', 400),
     ("body too large", JSON, json.dumps({"reason": "x" * (MAX_BODY_BYTES + 1)}), 413),
@@ -54,6 +55,7 @@ PER_ACTION = {
         {"agency": "H56.57.02", "days": 0, "question": "?"},
         {"agency": "H56.57.02", "days": 61, "question": "?"},
         {"agency": "H56.57.02", "days": 2.5, "question": "?"},
+        {"agency": "H56.57.02", "days": "2", "question": "?"},
         {"agency": "H56.57.02", "days": 2},
         {"agency": "KHONG-CO", "days": 2, "question": "?"},
     ],
@@ -100,6 +102,11 @@ BAD_CREATE = [
     {"submitted_at": "2026-01-01"},
     {"procedure": "1.001612\x00"},
     {"applicant": {"name": "Bình\x00"}},
+    # Strict types (docs/api.md): a number is not text, text is not a boolean.
+    {"summary": 5},
+    {"receive": "yes"},
+    {"receive": "true"},
+    {"applicant": {"name": 12345}},
 ]
 
 BAD_QUERIES = [

@@ -51,7 +51,13 @@ class _NoSurrogates(ProhibitSurrogateCharactersValidator):
 
 
 class VietnameseCharField(serializers.CharField):
-    """DRF's CharField with its NUL and surrogate checks speaking Vietnamese."""
+    """DRF's CharField with its NUL and surrogate checks speaking Vietnamese; a JSON number is not
+    a string here (DRF would turn 5 into "5": docs/api.md promises strict input)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -69,8 +75,29 @@ def text(*, max_length: int, required: bool = True, **kwargs: Any) -> serializer
     return VietnameseCharField(max_length=max_length, required=required, error_messages=_TEXT, **kwargs)
 
 
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON number without a fraction; not "3", not true (DRF takes both)."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false in a body; a query string's "true"/"false" (always text) as DRF reads it."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool | str) or (isinstance(data, str) and self.parent_is_body()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+    def parent_is_body(self) -> bool:
+        return not getattr(self.root, "reads_query_string", False)
+
+
 def integer(**kwargs: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(error_messages=_INT, **kwargs)
+    return StrictIntegerField(error_messages=_INT, **kwargs)
 
 
 def date(**kwargs: Any) -> serializers.DateField:
@@ -78,7 +105,7 @@ def date(**kwargs: Any) -> serializers.DateField:
 
 
 def boolean(**kwargs: Any) -> serializers.BooleanField:
-    return serializers.BooleanField(error_messages=_BOOL, **kwargs)
+    return StrictBooleanField(error_messages=_BOOL, **kwargs)
 
 
 def choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:

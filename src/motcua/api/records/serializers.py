@@ -140,6 +140,7 @@ def _plausible(day: dt.date) -> dt.date:
 
 
 class RecordQuerySerializer(StrictSerializer):
+    reads_query_string = True  # every value is text: "true", "2026-03-01"
     unit = text(
         max_length=10, required=False, help_text=_("Mã đơn vị hành chính (GSO) của đơn vị giải quyết")
     )
