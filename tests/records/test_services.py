@@ -273,3 +273,51 @@ def test_the_system_closes_records_whose_supplement_never_came(procedure, van_hu
     record.refresh_from_db()
     assert record.state == State.CLOSED and record.ended_at == local(2026, 3, 18, 8, 0)
     assert record.events.last().actor is None
+
+
+def test_the_specialist_forwards_to_a_leader_whose_step_starts(procedure, van_hung, staff, applicant):
+    record = record_intake_at_counter(
+        procedure=procedure,
+        agency=van_hung,
+        applicant=applicant,
+        actor=staff["desk"],
+        at=local(2026, 3, 2, 9, 0),
+    )
+    record = record_perform(
+        record=record,
+        action=Action.ASSIGN,
+        actor=staff["desk"],
+        to_user=staff["specialist"],
+        at=local(2026, 3, 2, 9, 30),
+    )
+    with pytest.raises(InvalidRecordInput) as not_a_leader:
+        record_perform(
+            record=record,
+            action=Action.FORWARD,
+            actor=staff["specialist"],
+            to_user=staff["desk"],
+            at=local(2026, 3, 3, 9),
+        )
+    assert not_a_leader.value.code == "not-a-leader"
+    with pytest.raises(ActorNotAllowed):  # the desk does not appraise, so does not forward
+        record_perform(
+            record=record,
+            action=Action.FORWARD,
+            actor=staff["desk"],
+            to_user=staff["leader"],
+            at=local(2026, 3, 3, 9),
+        )
+    record = record_perform(
+        record=record,
+        action=Action.FORWARD,
+        actor=staff["specialist"],
+        to_user=staff["leader"],
+        reason="Đủ điều kiện cấp",
+        at=local(2026, 3, 3, 10, 0),
+    )
+    assert record.holder == staff["leader"] and record.state == State.IN_PROGRESS
+    steps = list(RecordStep.objects.filter(record=record).order_by("started_at", "pk"))
+    assert [s.name for s in steps] == ["Tiếp nhận hồ sơ", "Thẩm định hồ sơ", "Phê duyệt kết quả"]
+    assert steps[1].finished_at == local(2026, 3, 3, 10, 0) and steps[2].holder == staff["leader"]
+    event = RecordEvent.objects.get(record=record, action=Action.FORWARD)
+    assert event.reason == "Đủ điều kiện cấp" and event.detail["to_user_name"] == str(staff["leader"])

@@ -368,10 +368,11 @@ class _Flow:
             )
         at = self.act(Action.ASSIGN, self.there.desk, self.hours(at, 0.1, 3), to_user=self.there.specialist)
         at = self._specialist(at)
-        # Submitted for signature: the leader takes the record (the leader's step of the process)
-        # and signs within a small share of the time the specialist left.
+        # Submitted for signature: the specialist forwards the record to the leader (the leader's
+        # step of the process), who signs within a small share of the time the specialist left.
         leader, share = self.there.leader, self.budget
-        at = self.act(Action.ASSIGN, leader, self.hours(at, 0.02 * share, 0.12 * share), to_user=leader)
+        forward_at = self.hours(at, 0.02 * share, 0.12 * share)
+        at = self.act(Action.FORWARD, self.there.specialist, forward_at, to_user=leader)
         if fate == "refuse":
             at = self.act(
                 Action.REFUSE, leader, self.hours(at, 0.02 * share, 0.12 * share), reason=REASONS[fate]

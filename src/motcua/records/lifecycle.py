@@ -74,6 +74,7 @@ class Action(TextChoices):
     SUPPLEMENT_RECEIVED = "supplement_received", _("Nhận hồ sơ bổ sung")
     CLOSE_UNSUPPLEMENTED = "close_unsupplemented", _("Đóng hồ sơ không được bổ sung")
     ASSIGN = "assign", _("Phân công xử lý")
+    FORWARD = "forward", _("Trình lãnh đạo phê duyệt")
     TRANSFER = "transfer", _("Chuyển cơ quan khác")
     CONSULT = "consult", _("Lấy ý kiến cơ quan khác")
     CONSULT_REPLY = "consult_reply", _("Ghi nhận ý kiến được hỏi")
@@ -172,6 +173,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(A.CLOSE_UNSUPPLEMENTED, S.SUPPLEMENT,         S.CLOSED,           {DESK, SYSTEM},            None,  C.STOP,          False, "NĐ 118 Điều 19.5"),
     _t(A.ASSIGN,               S.RECEIVED,           S.IN_PROGRESS,      {DESK, LEADER},            None,  C.NONE,          True,  "NĐ 118 Điều 18"),
     _t(A.ASSIGN,               S.IN_PROGRESS,        S.IN_PROGRESS,      {LEADER},                  None,  C.NONE,          True,  "NĐ 118 Điều 19"),
+    _t(A.FORWARD,              S.IN_PROGRESS,        S.IN_PROGRESS,      {SPECIALIST},              None,  C.NONE,          True,  "NĐ 118 Điều 19"),
     _t(A.TRANSFER,             S.RECEIVED,           S.RECEIVED,         {DESK},                    None,  C.NONE,          True,  "NĐ 118 Điều 14.2, 18, 20.1"),
     _t(A.TRANSFER,             S.IN_PROGRESS,        S.IN_PROGRESS,      {SPECIALIST, LEADER},      None,  C.NONE,          True,  "NĐ 118 Điều 18, 19"),
     _t(A.CONSULT,              S.IN_PROGRESS,        S.IN_PROGRESS,      {SPECIALIST, LEADER},      None,  C.NONE,          False, "NĐ 118 Điều 19"),

@@ -270,7 +270,7 @@ def _holder(step: RecordStep, closing: RecordEvent | None) -> str:
 
 
 # The actions that end a step in hand / start the next one (records.services keeps the steps).
-_OPENS_STEP = frozenset({Action.ASSIGN, Action.APPROVE, Action.REFUSE})
+_OPENS_STEP = frozenset({Action.ASSIGN, Action.FORWARD, Action.APPROVE, Action.REFUSE})
 _CLOSES_STEP = _OPENS_STEP | {
     Action.TRANSFER,
     Action.RETURN_RESULT,

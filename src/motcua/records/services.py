@@ -408,6 +408,27 @@ def _assign(record: Record, t: Transition, actor: User | None, at: dt.datetime, 
     return {"to_user": to_user.pk, "to_user_name": str(to_user)}, step_due
 
 
+def _forward(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
+    """The specialist's appraisal is done: the record goes to a leader for the decision, whose step
+    of the process starts now."""
+    to_user = params.get("to_user")
+    if not isinstance(to_user, User):
+        raise InvalidRecordInput("Cần chọn lãnh đạo phê duyệt.", code="assignee-required", field="to_user")
+    if Actor.LEADER.value not in actors_for(to_user, record):
+        raise InvalidRecordInput(
+            f"{to_user} không phải lãnh đạo của cơ quan giải quyết hồ sơ này.",
+            code="not-a-leader",
+            field="to_user",
+        )
+    record.holder = to_user
+    step_due = _open_next_step(record, at, holder=to_user)
+    return {
+        "to_user": to_user.pk,
+        "to_user_name": str(to_user),
+        "reason": params.get("reason") or "",
+    }, step_due
+
+
 def _transfer(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
     to_agency = params.get("to_agency")
     if not isinstance(to_agency, Agency):
@@ -564,6 +585,7 @@ _HANDLERS = {
     Action.SUPPLEMENT_RECEIVED: _supplement_received,
     Action.CLOSE_UNSUPPLEMENTED: _close_unsupplemented,
     Action.ASSIGN: _assign,
+    Action.FORWARD: _forward,
     Action.TRANSFER: _transfer,
     Action.CONSULT: _consult,
     Action.CONSULT_REPLY: _consult_reply,

@@ -175,3 +175,13 @@ def test_a_reply_to_no_consultation_is_refused(received, staff):
     )
     assert_problem(response, 422, "no-pending-consult")
     assert rows() == before
+
+
+def test_forward_to_a_leader_by_user_name(received, staff):
+    record_perform(record=received, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"])
+    response = client_for(staff["specialist"]).post(
+        url(received, "forward"), {"to_user": staff["leader"].username}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    received.refresh_from_db()
+    assert received.holder == staff["leader"]

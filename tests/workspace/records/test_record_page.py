@@ -282,3 +282,23 @@ def test_the_explanation_follows_the_restart_and_the_extension(client, procedure
     assert "Tính lại từ đầu khi nhận đủ hồ sơ bổ sung" in explanation
     assert "10/03/2026" in explanation  # counted from the complete supplement, not the receipt of 02/03
     assert "11/03/2026: xin lỗi và hẹn lại ngày trả (Mẫu 04) → 17:00 18/03/2026" in explanation
+
+
+def test_the_specialist_forwards_to_a_leader_from_the_page(client, record, staff):
+    record_perform(record=record, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"])
+    record.refresh_from_db()
+    client.force_login(staff["specialist"])
+    page = client.get(_url(record)).content.decode()
+    panel = page.split("Trình lãnh đạo phê duyệt", 1)[1].split("</details>", 1)[0]
+    assert f"{staff['leader'].full_name} — Lãnh đạo" in panel and staff["desk"].full_name not in panel
+    response = client.post(
+        _act(record, Action.FORWARD),
+        {
+            "forward-version": record.version,
+            "forward-to_user": staff["leader"].pk,
+            "forward-reason": "Đủ điều kiện",
+        },
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.holder == staff["leader"]

@@ -65,6 +65,12 @@ class AssignPayload(ActionPayload):
         return user
 
 
+class ForwardPayload(OptionalReasonPayload):
+    to_user = text(max_length=150, help_text=_("Tên đăng nhập của lãnh đạo phê duyệt"))
+
+    validate_to_user = AssignPayload.validate_to_user
+
+
 class TransferPayload(OptionalReasonPayload):
     to_agency = text(max_length=35, help_text=_("Mã định danh cơ quan nhận hồ sơ"))
 
@@ -100,6 +106,7 @@ PAYLOADS: dict[Action, type[ActionPayload]] = {
     Action.SUPPLEMENT_RECEIVED: NoBodyPayload,
     Action.CLOSE_UNSUPPLEMENTED: NoBodyPayload,
     Action.ASSIGN: AssignPayload,
+    Action.FORWARD: ForwardPayload,
     Action.TRANSFER: TransferPayload,
     Action.CONSULT: ConsultPayload,
     Action.CONSULT_REPLY: ConsultReplyPayload,

@@ -32,6 +32,18 @@ def assignees(record: Record) -> QuerySet[User]:
     )
 
 
+def leaders(record: Record) -> QuerySet[User]:
+    """Leaders whose grant covers the processing unit: who may decide the record."""
+    return (
+        User.objects.filter(
+            is_active=True, grants__role=Role.LEADER, grants__unit_id__in=_unit_and_ancestors(record.unit)
+        )
+        .distinct()
+        .order_by("full_name", "username")
+        .prefetch_related("grants")
+    )
+
+
 def valid_agencies() -> QuerySet[Agency]:
     today = timezone.localdate()
     return (

@@ -253,6 +253,26 @@ class AssignForm(ActionForm):
             self.fields["to_user"].queryset = assignees
 
 
+class ForwardForm(ActionForm):
+    to_user = UserChoice(
+        label=_("Lãnh đạo phê duyệt"),
+        queryset=User.objects.none(),
+        empty_label=_("— chọn lãnh đạo —"),
+        error_messages={
+            "required": _("Cần chọn lãnh đạo phê duyệt."),
+            "invalid_choice": _("Người này không phải lãnh đạo của cơ quan giải quyết hồ sơ."),
+        },
+    )
+    reason = TextField(
+        label=_("Ý kiến đề xuất"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, leaders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if leaders is not None:
+            self.fields["to_user"].queryset = leaders
+
+
 class AgencyChoice(forms.ModelChoiceField):
     iterator = _VietnameseOrder
 
@@ -349,6 +369,7 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.REQUEST_SUPPLEMENT: SupplementForm,
     Action.SUPPLEMENT_RECEIVED: SupplementReceivedForm,
     Action.ASSIGN: AssignForm,
+    Action.FORWARD: ForwardForm,
     Action.TRANSFER: TransferForm,
     Action.CONSULT: ConsultForm,
     Action.CONSULT_REPLY: ConsultReplyForm,

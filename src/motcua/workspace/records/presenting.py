@@ -141,6 +141,8 @@ def action_form(transition: Transition, record: Record, data=None, files=None) -
     kwargs: dict[str, Any] = {"record": record, "initial": {"version": record.version}}
     if transition.action is Action.ASSIGN:
         kwargs["assignees"] = choices.assignees(record)
+    elif transition.action is Action.FORWARD:
+        kwargs["leaders"] = choices.leaders(record)
     elif transition.action in (Action.TRANSFER, Action.CONSULT):
         kwargs["agencies"] = choices.other_agencies(record)
     return form_class(data, files, prefix=transition.action.value, **kwargs)
