@@ -29,8 +29,8 @@ def test_inspector_reads_the_inspection_report(world, page, login, screenshot):
     login(page, "kiemtra.tinh", PASSWORD)
     page.goto(f"{page.base_url}/can-bo/bao-cao/")
     page.select_option("select[name=co-quan]", "H56.57.01")
-    page.fill("form[action$='kiem-tra/'] input[name=tu]", "2026-03-01")
-    page.fill("form[action$='kiem-tra/'] input[name=den]", "2026-03-31")
+    page.fill("form[action$='kiem-tra/'] input[name=tu]", "01/03/2026")  # typed as people write it
+    page.fill("form[action$='kiem-tra/'] input[name=den]", "31/03/2026")
     page.locator("form[action$='/kiem-tra/'] button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().upper().startswith("BÁO CÁO SỐ LIỆU KIỂM TRA")

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from motcua.accounts.models import Role
@@ -112,6 +113,17 @@ def test_the_period_is_chosen_from_a_list_and_choices_survive_an_error(client, w
     )
     back = client.get("/can-bo/bao-cao/dinh-ky/?don-vi=xa-22525&ky=2026-13").content.decode()
     assert 'value="xa-22525" selected' in back  # the unit stays the one picked
+
+
+def test_dates_are_typed_dd_mm_yyyy_and_shown_so(client, world, inspector):
+    client.force_login(inspector)
+    home = client.get("/can-bo/bao-cao/").content.decode()
+    assert 'type="date"' not in home and 'placeholder="dd/mm/yyyy"' in home  # a browser would show mm/dd/yyyy
+    assert f'value="01/{timezone.localdate():%m/%Y}"' in home
+    typed = client.get("/can-bo/bao-cao/kiem-tra/?co-quan=H56.57.01&tu=01/03/2026&den=31/03/2026")
+    assert typed.status_code == 200
+    ranged = client.get("/can-bo/bao-cao/dinh-ky/?don-vi=xa-22525&tu=01/03/2026&den=31/03/2026")
+    assert ranged.context["report"]["period"]["end"] == "2026-03-31"
 
 
 def test_a_date_range_makes_the_periodic_report_of_that_range(client, world, inspector):

@@ -39,7 +39,8 @@ class Selection:
         return urlencode(params)
 
 
-def _date(text: str) -> dt.date:
+def parse_day(text: str) -> dt.date:
+    """A day as typed on a page: dd/mm/yyyy (what people write), or yyyy-mm-dd (links, API)."""
     text = text.strip()
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -61,7 +62,7 @@ def selection(params: QueryDict | HttpRequest) -> Selection:
         if start or end:
             if not (start and end):
                 raise ValueError(_("Khoảng thời gian cần cả ngày bắt đầu và ngày kết thúc."))
-            period = periods.between(_date(start), _date(end))
+            period = periods.between(parse_day(start), parse_day(end))
         else:
             period = periods.parse(query.get("ky") or default.key)
     except ValueError as error:

@@ -30,7 +30,7 @@ from motcua.metrics.reports.render_xlsx import inspection_xlsx, periodic_xlsx
 from motcua.metrics.scopes import Scope, parse_scope
 from motcua.units.models import Agency, UnitLevel
 
-from ..index.selection import period_choices
+from ..index.selection import parse_day, period_choices
 
 PAGE_EVIDENCE = 50  # rows per list on the page; the downloads carry them all
 FORM_OF_KIND = {kind: form for form, (kind, _name, _level) in FORMS.items()}
@@ -71,8 +71,8 @@ def _home(request: HttpRequest, error: str = "", status: int = 200) -> HttpRespo
         # What the user picked stays picked when the page comes back with an error.
         "chosen_agency": request.GET.get("co-quan", ""),
         "chosen_unit": request.GET.get("don-vi", ""),
-        "default_from": today.replace(day=1).isoformat(),
-        "default_to": today.isoformat(),
+        "default_from": today.replace(day=1).strftime("%d/%m/%Y"),
+        "default_to": today.strftime("%d/%m/%Y"),
         "error": error,
         "query": request.GET,
     }
@@ -123,15 +123,11 @@ def _download(
     return response
 
 
-def _date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text.strip())
-
-
 @login_required
 def inspection_view(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("co-quan", "").strip()
     try:
-        start, end = _date(request.GET.get("tu", "")), _date(request.GET.get("den", ""))
+        start, end = parse_day(request.GET.get("tu", "")), parse_day(request.GET.get("den", ""))
     except ValueError:
         return _home(request, _("Ngày không hợp lệ: chọn ngày bắt đầu và ngày kết thúc."), 400)
     try:
@@ -167,7 +163,10 @@ def inspection_view(request: HttpRequest) -> HttpResponse:
 def periodic_view(request: HttpRequest) -> HttpResponse:
     start, end = request.GET.get("tu", "")[:20], request.GET.get("den", "")[:20]
     try:
-        period = periods.parse(f"{start}..{end}" if start and end else request.GET.get("ky", ""))
+        if start and end:
+            period = periods.between(parse_day(start), parse_day(end))
+        else:
+            period = periods.parse(request.GET.get("ky", ""))
     except ValueError as error:
         return _home(request, str(error), 400)
     try:
