@@ -15,6 +15,9 @@ from motcua.core.client import client_address
         (2, "6.6.6.6, 198.51.100.2, 10.0.0.5", "198.51.100.2"),
         (2, "198.51.100.2", "10.0.0.1"),  # fewer hops than proxies: the peer is the client
         (1, "", "10.0.0.1"),
+        (1, "khong-phai-dia-chi", "10.0.0.1"),  # only an address is taken (the login lock stores an IP)
+        (1, "198.51.100.2:4431", "10.0.0.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
     ],
 )
 def test_the_address_is_the_one_the_outermost_trusted_proxy_saw(settings, proxies, forwarded, expected):

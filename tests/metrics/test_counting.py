@@ -2,6 +2,7 @@
 counts derived by hand from those fates."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -143,6 +144,16 @@ def test_a_few_minutes_late_is_said_in_minutes_not_a_working_day(march):
     rollups_refresh(buckets_of(Record.objects.all()))
     rows = evidence.metric_evidence(scopes.parse_scope("xa-22525"), MARCH, "DOSSIER_ON_TIME", now=AFTER_MARCH)
     assert {r.code: r.reason for r in rows}[late.code] == "Trễ hạn 7 phút (trong ngày hẹn trả)"
+
+
+def test_judged_on_a_weekend_after_the_due_day_is_a_day_late_not_hours(march):
+    from motcua.metrics.evidence import _lateness
+
+    late = Record.objects.select_related("agency").get(pk=march["late"].pk)
+    friday = dt.datetime(2026, 5, 29, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    late.due_at = friday
+    assert _lateness(late, friday + dt.timedelta(days=2, hours=6, minutes=59), {}) == "1 ngày làm việc"
+    assert _lateness(late, friday + dt.timedelta(minutes=7), {}) == "7 phút (trong ngày hẹn trả)"
 
 
 def test_records_of_a_predecessor_count_only_with_predecessors(province, procedure, van_hung):

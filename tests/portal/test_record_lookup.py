@@ -128,9 +128,7 @@ def test_the_history_shows_what_the_applicant_was_told_not_the_internal_hand_ove
         assert told in page
     assert "Phân công xử lý" not in page  # the assignment is internal
     for officer in staff.values():  # no officer's name or login
-        assert officer.username not in page and (
-            not officer.get_full_name() or officer.get_full_name() not in page
-        )
+        assert officer.full_name and officer.full_name not in page and officer.username not in page
 
 
 def test_a_record_waiting_for_a_supplement_says_what_to_bring_and_where(
@@ -176,3 +174,26 @@ def test_odd_input_gets_a_message_never_an_error(client, received):
         answer = client.post(URL, data)
         assert answer.status_code in (400, 404)
         assert "Nguyễn Thị Ánh" not in answer.content.decode()
+
+
+@pytest.mark.parametrize("proof", ["số 0905", "０９０５１２３４５６", "Nguyễn"])
+def test_a_proof_with_letters_or_wide_digits_is_a_counted_miss_like_any_other(client, received, proof):
+    """Not an error that would tell an existing code from an unknown one, and not a free guess."""
+    on_a_real_code = look(client, received.code, proof)
+    on_an_unknown_code = look(client, received.code[:-1] + "9", proof)
+    assert on_a_real_code.status_code == on_an_unknown_code.status_code == 404
+    assert PublicLookupFailure.objects.count() == 2
+
+
+def test_an_imported_record_with_a_noted_phone_is_still_looked_up(client, received):
+    Record.objects.filter(pk=received.pk).update(applicant_phone="0905 123 456 (nhà riêng)")
+    assert look(client, received.code, "056190001234").status_code == 200
+
+
+def test_old_misses_are_pruned_by_the_daily_command(received):
+    from django.core.management import call_command
+
+    PublicLookupFailure.objects.create(client="203.0.113.7", at=timezone.now() - dt.timedelta(days=2))
+    PublicLookupFailure.objects.create(client="203.0.113.7", at=timezone.now())
+    call_command("records", "prune-lookups")
+    assert PublicLookupFailure.objects.count() == 1

@@ -321,3 +321,53 @@ def test_the_specialist_forwards_to_a_leader_whose_step_starts(procedure, van_hu
     assert steps[1].finished_at == local(2026, 3, 3, 10, 0) and steps[2].holder == staff["leader"]
     event = RecordEvent.objects.get(record=record, action=Action.FORWARD)
     assert event.reason == "Đủ điều kiện cấp" and event.detail["to_user_name"] == str(staff["leader"])
+
+
+def test_two_agencies_consulted_expect_two_replies(
+    procedure, van_hung, van_thang, staff, applicant, province
+):
+    from tests.factories import AgencyFactory, CommuneFactory
+
+    third = AgencyFactory(code="H56.57.03", name="UBND xã Vạn Bình", unit=CommuneFactory(parent=province))
+    record = record_intake_at_counter(
+        procedure=procedure, agency=van_hung, applicant=applicant, actor=staff["desk"]
+    )
+    record = record_perform(
+        record=record, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"]
+    )
+    for agency in (van_thang, third):
+        record = record_perform(
+            record=record,
+            action=Action.CONSULT,
+            actor=staff["specialist"],
+            agency=agency,
+            days=2,
+            question="?",
+        )
+    for answer in ("Vạn Thắng đồng ý", "Vạn Bình đồng ý"):
+        record = record_perform(
+            record=record, action=Action.CONSULT_REPLY, actor=staff["specialist"], reply=answer
+        )
+    with pytest.raises(GuardFailed) as third_reply:
+        record_perform(record=record, action=Action.CONSULT_REPLY, actor=staff["specialist"], reply="Thêm")
+    assert third_reply.value.code == "no-pending-consult"
+
+
+def test_a_record_forwarded_once_is_not_forwarded_again(procedure, van_hung, staff, applicant):
+    record = record_intake_at_counter(
+        procedure=procedure, agency=van_hung, applicant=applicant, actor=staff["desk"]
+    )
+    record = record_perform(
+        record=record, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"]
+    )
+    record = record_perform(
+        record=record, action=Action.FORWARD, actor=staff["specialist"], to_user=staff["leader"]
+    )
+    steps = RecordStep.objects.filter(record=record).count()
+    with pytest.raises(GuardFailed) as again:
+        record_perform(
+            record=record, action=Action.FORWARD, actor=staff["specialist"], to_user=staff["leader"]
+        )
+    assert (
+        again.value.code == "already-forwarded" and RecordStep.objects.filter(record=record).count() == steps
+    )

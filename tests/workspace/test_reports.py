@@ -140,3 +140,13 @@ def test_unknown_agency_is_404(client, world, inspector):
         client.get("/can-bo/bao-cao/kiem-tra/?co-quan=H56.99.99&tu=2026-03-01&den=2026-03-31").status_code
         == 404
     )
+
+
+def test_the_period_button_wins_over_a_range_left_in_the_form(client, world, inspector):
+    client.force_login(inspector)
+    url = "/can-bo/bao-cao/dinh-ky/?don-vi=xa-22525&ky=2026-03&tu=01/01/2026&den=31/01/2026"
+    by_period = client.get(url + "&theo=ky").context["report"]["period"]
+    by_range = client.get(url + "&theo=khoang").context["report"]["period"]
+    assert (by_period["start"], by_range["start"]) == ("2026-03-01", "2026-01-01")
+    half = client.get("/can-bo/bao-cao/dinh-ky/?don-vi=xa-22525&ky=2026-03&tu=01/01/2026")
+    assert half.status_code == 400 and "cần cả ngày bắt đầu và ngày kết thúc" in half.content.decode()

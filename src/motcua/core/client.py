@@ -5,12 +5,14 @@ typing mistakes would lock out everyone. With `MOTCUA_PROXY_COUNT` = n trusted p
 the address is the n-th entry of X-Forwarded-For from the right (the one the outermost trusted
 proxy saw); entries further left are written by the client and never trusted."""
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    remote = _ip(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"
     proxies = settings.MOTCUA_PROXY_COUNT
     if proxies <= 0:
         return remote
@@ -19,4 +21,12 @@ def client_address(request: HttpRequest) -> str:
     ]
     if len(forwarded) < proxies:
         return remote  # not through the expected proxies: the direct peer is the client
-    return forwarded[-proxies][:64]
+    # Only an address: the login lock stores it in an IP column, where other text fails the login.
+    return _ip(forwarded[-proxies]) or remote
+
+
+def _ip(text: str) -> str:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return ""

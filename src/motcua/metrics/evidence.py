@@ -83,9 +83,9 @@ def _lateness(record: Record, end: dt.datetime, calendars: dict[int, Calendar]) 
     if record.agency_id not in calendars:
         calendars[record.agency_id] = calendar_of(record.agency)
     calendar = calendars[record.agency_id]
-    days = calendar.working_days_between(calendar.local(record.due_at).date(), calendar.local(end).date())
-    if days >= 1:
-        return f"{days} ngày làm việc"
+    due_day, end_day = calendar.local(record.due_at).date(), calendar.local(end).date()
+    if end_day != due_day:  # a weekend after the due day counts no working day, yet it is a day late
+        return f"{max(calendar.working_days_between(due_day, end_day), 1)} ngày làm việc"
     minutes = max(int((end - record.due_at).total_seconds() // 60), 1)
     hours, minutes = divmod(minutes, 60)
     spent = f"{hours} giờ {minutes} phút" if hours else f"{minutes} phút"

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
 
 from .lifecycle import Action
 from .models import PublicLookupFailure, Record, RecordEvent
@@ -73,12 +72,14 @@ def proof_matches(record: Record, proof: str) -> bool:
         candidates.append(phone)
     given_phone = mobile_number(given)
     return any(
-        bool(value)
-        and (
-            hmac.compare_digest(value, given) or bool(given_phone and hmac.compare_digest(value, given_phone))
-        )
+        bool(value) and (_same(value, given) or bool(given_phone and _same(value, given_phone)))
         for value in candidates
     )
+
+
+def _same(a: str, b: str) -> bool:
+    # Bytes, not str: compare_digest refuses a str holding any non-ASCII character (a typed "số").
+    return hmac.compare_digest(a.encode(), b.encode())
 
 
 def refused(client: str, now: dt.datetime) -> bool:
@@ -89,18 +90,25 @@ def refused(client: str, now: dt.datetime) -> bool:
 
 
 def find_for_applicant(*, code: str, proof: str, client: str, now: dt.datetime) -> Record | None:
-    """The record whose code and proof match, else None (and the miss is counted)."""
+    """The record whose code and proof match, else None (and the miss is counted). The attempt is
+    written before the record is even read and taken back on a match: whatever happens in the
+    comparison, a guess counts, and concurrent guesses from one address see each other."""
+    attempt = PublicLookupFailure.objects.create(client=client[:64], at=now)
     record = (
         Record.objects.select_related("procedure", "receiving_agency", "agency")
         .filter(code=normalize_code(code))
         .first()
     )
     if record is not None and proof_matches(record, proof):
+        attempt.delete()
         return record
-    with transaction.atomic():
-        PublicLookupFailure.objects.filter(at__lt=now - KEEP_FAILURES).delete()
-        PublicLookupFailure.objects.create(client=client[:64], at=now)
     return None
+
+
+def forget_old_failures(now: dt.datetime) -> int:
+    """Misses older than a day count for nothing (`motcua records prune-lookups`, daily)."""
+    deleted, _ = PublicLookupFailure.objects.filter(at__lt=now - KEEP_FAILURES).delete()
+    return deleted
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from motcua.accounts.models import User
+from motcua.accounts.models import Role, User
 from motcua.accounts.permissions import Permission
 from motcua.accounts.scope import can
 from motcua.catalog.models import Procedure
@@ -420,6 +420,8 @@ def _forward(record: Record, t: Transition, actor: User | None, at: dt.datetime,
             code="not-a-leader",
             field="to_user",
         )
+    if _forwarded(record):
+        raise lifecycle.GuardFailed(FORWARDED, code="already-forwarded")
     record.holder = to_user
     step_due = _open_next_step(record, at, holder=to_user)
     return {
@@ -427,6 +429,16 @@ def _forward(record: Record, t: Transition, actor: User | None, at: dt.datetime,
         "to_user_name": str(to_user),
         "reason": params.get("reason") or "",
     }, step_due
+
+
+FORWARDED = "Hồ sơ đã được trình lãnh đạo; lãnh đạo phân công lại nếu cần xử lý thêm."
+
+
+def _forwarded(record: Record) -> bool:
+    """The step in hand is already a leader's (a second forward would open the step after it)."""
+    steps = RecordStep.objects.filter(record=record, finished_at__isnull=True).order_by("-started_at", "-pk")
+    open_step = steps.first()
+    return open_step is not None and open_step.role == Role.LEADER
 
 
 def _transfer(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
@@ -673,6 +685,8 @@ def record_action_blocked(record: Record, action: Action, at: dt.datetime | None
             )
         elif action == Action.CONSULT_REPLY and not _consult_pending(record):
             return "Chưa có yêu cầu lấy ý kiến nào đang chờ trả lời."
+        elif action == Action.FORWARD and _forwarded(record):
+            return FORWARDED
     except lifecycle.GuardFailed as error:
         return error.message
     except OutOfCalendar as error:
@@ -681,10 +695,7 @@ def record_action_blocked(record: Record, action: Action, at: dt.datetime | None
 
 
 def _consult_pending(record: Record) -> bool:
-    last = (
-        RecordEvent.objects.filter(record=record, action__in=[Action.CONSULT, Action.CONSULT_REPLY])
-        .order_by("-at", "-pk")
-        .values_list("action", flat=True)
-        .first()
-    )
-    return last == Action.CONSULT
+    """Some consulted agency has not answered yet: more requests than replies (each request names
+    one agency, so two agencies asked expect two replies)."""
+    asked = RecordEvent.objects.filter(record=record, action=Action.CONSULT).count()
+    return asked > RecordEvent.objects.filter(record=record, action=Action.CONSULT_REPLY).count()

@@ -107,6 +107,8 @@ BAD_CREATE = [
     {"receive": "yes"},
     {"receive": "true"},
     {"applicant": {"name": 12345}},
+    {"applicant": {"name": "Bình", "kind": 2}},
+    {"channel": 1},
 ]
 
 BAD_QUERIES = [

@@ -8,7 +8,7 @@ from django.urls import reverse
 from motcua.records import attachments
 from motcua.records.lifecycle import Action, State
 from motcua.records.models import RecordAttachment
-from motcua.records.services import record_intake_at_counter, record_perform
+from motcua.records.services import Applicant, record_intake_at_counter, record_perform
 
 PDF = b"%PDF-1.4\n% giay to bo sung\n"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 40
@@ -84,8 +84,25 @@ def test_a_file_opens_in_the_browser_for_its_unit_only(desk_client, waiting, cli
     grant(other, Role.DESK_OFFICER, van_thang.unit)
     client.force_login(other)
     assert client.get(url).status_code == 404  # another commune's file
-    wrong_record = reverse("records_ui:attachment", kwargs={"pk": waiting.pk, "file_pk": attachment.pk + 1})
-    assert desk_client.get(wrong_record).status_code == 404
+    assert "Content-Security-Policy" not in opened  # a sandboxed PDF shows blank in the browsers' viewers
+    # Another record's file through this record's address: not found, though both are visible.
+    desk_client.force_login(staff["desk"])  # the same client as `client`, logged in as Vạn Thắng above
+    other_record = record_intake_at_counter(
+        procedure=waiting.procedure,
+        agency=waiting.agency,
+        applicant=Applicant(name="Trần Văn Bình"),
+        actor=staff["desk"],
+    )
+    other_file = attachments.attach_files(
+        record=other_record, uploads=[(None, SimpleUploadedFile("anh.jpg", JPEG))], actor=staff["desk"]
+    )[0]
+    assert desk_client.get(reverse("records_ui:record", kwargs={"pk": other_record.pk})).status_code == 200
+    crossed = reverse("records_ui:attachment", kwargs={"pk": waiting.pk, "file_pk": other_file.pk})
+    assert desk_client.get(crossed).status_code == 404
+    image = desk_client.get(
+        reverse("records_ui:attachment", kwargs={"pk": other_record.pk, "file_pk": other_file.pk})
+    )
+    assert image["Content-Security-Policy"] == "sandbox"
 
 
 def test_wrong_type_is_refused_with_a_message_and_nothing_written(desk_client, waiting):

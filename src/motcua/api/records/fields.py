@@ -108,8 +108,17 @@ def boolean(**kwargs: Any) -> serializers.BooleanField:
     return StrictBooleanField(error_messages=_BOOL, **kwargs)
 
 
+class StrictChoiceField(serializers.ChoiceField):
+    """A code is a string: DRF would match the number 2 to the choice "2"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 def choice(choices: Any, **kwargs: Any) -> serializers.ChoiceField:
-    return serializers.ChoiceField(choices=choices, error_messages=_CHOICE, **kwargs)
+    return StrictChoiceField(choices=choices, error_messages=_CHOICE, **kwargs)
 
 
 def text_list(*, item_max_length: int, max_length: int, **kwargs: Any) -> serializers.ListField:

@@ -162,8 +162,12 @@ def inspection_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def periodic_view(request: HttpRequest) -> HttpResponse:
     start, end = request.GET.get("tu", "")[:20], request.GET.get("den", "")[:20]
+    if request.GET.get("theo") == "ky":  # the period's own button: a range left in the form is not wanted
+        start = end = ""
     try:
-        if start and end:
+        if start or end:
+            if not (start and end):
+                raise ValueError(_("Khoảng thời gian cần cả ngày bắt đầu và ngày kết thúc."))
             period = periods.between(parse_day(start), parse_day(end))
         else:
             period = periods.parse(request.GET.get("ky", ""))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from motcua.records import docs
 from motcua.records.online_intake import online_intake_alert, online_intake_overdue
+from motcua.records.public_lookup import forget_old_failures
 from motcua.records.services import records_close_unsupplemented
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     help = (
         "Công cụ hồ sơ: `docs` ghi docs/lifecycle.md từ bảng trạng thái; "
         "`close-unsupplemented` đóng hồ sơ quá hạn bổ sung (chạy hằng ngày); "
+        "`prune-lookups` xóa lượt tra cứu sai cũ (hằng ngày); "
         "`online-intake-alerts` báo hồ sơ trực tuyến mới và liệt kê hồ sơ quá hạn xác nhận (chạy mỗi vài phút)."
     )
 
@@ -24,6 +26,9 @@ class Command(BaseCommand):
         doc.add_argument("--output", type=Path, default=Path(settings.BASE_DIR) / "docs" / "lifecycle.md")
         doc.add_argument("--check", action="store_true", help="Chỉ kiểm tra tệp đã cập nhật chưa.")
         sub.add_parser("close-unsupplemented", help="Đóng các hồ sơ hết thời hạn bổ sung (NĐ 118 Điều 19.5).")
+        sub.add_parser(
+            "prune-lookups", help="Xóa các lượt tra cứu hồ sơ sai đã quá một ngày (chạy hằng ngày)."
+        )
         sub.add_parser(
             "online-intake-alerts",
             help="Báo cán bộ các hồ sơ trực tuyến chưa được báo; liệt kê hồ sơ quá hạn xác nhận (NĐ 118 Điều 17.2).",
@@ -39,6 +44,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(closed)} hồ sơ được đóng do không bổ sung.")
         elif options["subcommand"] == "online-intake-alerts":
             self._online_intake_alerts()
+        elif options["subcommand"] == "prune-lookups":
+            deleted = forget_old_failures(timezone.now())
+            self.stdout.write(f"Đã xóa {deleted} lượt tra cứu sai cũ.")
 
     def _online_intake_alerts(self) -> None:
         alerted = online_intake_alert()
