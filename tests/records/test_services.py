@@ -19,6 +19,14 @@ def intake(procedure, agency, applicant, desk, at):
     )
 
 
+def with_the_specialist(procedure, agency, applicant, staff, received=None, assigned=None):
+    """Received at the counter and assigned to the specialist (at the given times, or now)."""
+    record = intake(procedure, agency, applicant, staff["desk"], received)
+    return record_perform(
+        record=record, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"], at=assigned
+    )
+
+
 def test_counter_intake_numbers_the_record_and_starts_the_clock(procedure, van_hung, staff, applicant):
     at = local(2026, 3, 6, 10, 15)  # Friday
     record = intake(procedure, van_hung, applicant, staff["desk"], at)
@@ -276,19 +284,8 @@ def test_the_system_closes_records_whose_supplement_never_came(procedure, van_hu
 
 
 def test_the_specialist_forwards_to_a_leader_whose_step_starts(procedure, van_hung, staff, applicant):
-    record = record_intake_at_counter(
-        procedure=procedure,
-        agency=van_hung,
-        applicant=applicant,
-        actor=staff["desk"],
-        at=local(2026, 3, 2, 9, 0),
-    )
-    record = record_perform(
-        record=record,
-        action=Action.ASSIGN,
-        actor=staff["desk"],
-        to_user=staff["specialist"],
-        at=local(2026, 3, 2, 9, 30),
+    record = with_the_specialist(
+        procedure, van_hung, applicant, staff, local(2026, 3, 2, 9, 0), local(2026, 3, 2, 9, 30)
     )
     with pytest.raises(InvalidRecordInput) as not_a_leader:
         record_perform(
@@ -329,12 +326,7 @@ def test_two_agencies_consulted_expect_two_replies(
     from tests.factories import AgencyFactory, CommuneFactory
 
     third = AgencyFactory(code="H56.57.03", name="UBND xã Vạn Bình", unit=CommuneFactory(parent=province))
-    record = record_intake_at_counter(
-        procedure=procedure, agency=van_hung, applicant=applicant, actor=staff["desk"]
-    )
-    record = record_perform(
-        record=record, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"]
-    )
+    record = with_the_specialist(procedure, van_hung, applicant, staff)
     for agency in (van_thang, third):
         record = record_perform(
             record=record,
@@ -354,12 +346,7 @@ def test_two_agencies_consulted_expect_two_replies(
 
 
 def test_a_record_forwarded_once_is_not_forwarded_again(procedure, van_hung, staff, applicant):
-    record = record_intake_at_counter(
-        procedure=procedure, agency=van_hung, applicant=applicant, actor=staff["desk"]
-    )
-    record = record_perform(
-        record=record, action=Action.ASSIGN, actor=staff["desk"], to_user=staff["specialist"]
-    )
+    record = with_the_specialist(procedure, van_hung, applicant, staff)
     record = record_perform(
         record=record, action=Action.FORWARD, actor=staff["specialist"], to_user=staff["leader"]
     )

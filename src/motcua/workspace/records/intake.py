@@ -21,7 +21,7 @@ from motcua.records.errors import InvalidRecordInput
 from motcua.records.lifecycle import Action, TransitionError
 from motcua.records.models import IdempotencyKey, Record
 from motcua.records.offerings import ensure_offered, offered_procedure_ids
-from motcua.records.services import Applicant, record_intake_at_counter, record_perform, record_submit
+from motcua.records.services import Applicant, record_perform, record_submit
 
 from . import choices
 from .forms import IntakeForm
@@ -91,12 +91,29 @@ def _not_received(request: HttpRequest, form: IntakeForm, procedure: Procedure, 
     data = form.cleaned_data
     if decision == SUPPLEMENT:
         params = {"missing": form.missing_list(request.FILES), "reason": data["reason"]}
-        action = Action.REQUEST_SUPPLEMENT
-    else:
-        params, action = {"reason": data["reason"]}, Action.REFUSE_INTAKE
+        return _at_counter(request, form, procedure, Action.REQUEST_SUPPLEMENT, params, keep_files=True)
+    # A refused dossier's papers go back with the citizen: nothing is kept.
+    return _at_counter(
+        request, form, procedure, Action.REFUSE_INTAKE, {"reason": data["reason"]}, keep_files=False
+    )
+
+
+def _at_counter(
+    request: HttpRequest,
+    form: IntakeForm,
+    procedure: Procedure,
+    decision: Action,
+    params: dict,
+    *,
+    keep_files: bool,
+) -> Record | None:
+    """Submitted at the counter and decided there (received, guided, refused), in one transaction
+    with its scanned files and the page's token; a refusal comes back as form errors."""
+    data = form.cleaned_data
+    at = timezone.now()
     try:
-        ensure_offered(procedure=procedure, agency=data["agency"], on=timezone.localdate())
-        uploads = _uploads(request, form) if decision == SUPPLEMENT else []
+        ensure_offered(procedure=procedure, agency=data["agency"], on=timezone.localdate(at))
+        uploads = _uploads(request, form) if keep_files else []
         with transaction.atomic():
             record = record_submit(
                 procedure=procedure,
@@ -105,15 +122,16 @@ def _not_received(request: HttpRequest, form: IntakeForm, procedure: Procedure, 
                 actor=request.user,
                 summary=data["summary"],
                 action=Action(data["channel"]),
+                at=at,
             )
-            attach_files(record=record, uploads=uploads, actor=request.user)
-            record = record_perform(record=record, action=action, actor=request.user, **params)
+            attach_files(record=record, uploads=uploads, actor=request.user, at=at)
+            record = record_perform(record=record, action=decision, actor=request.user, at=at, **params)
             _remember(request, form.submission, record)
     except InvalidRecordInput as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return None
-    except TransitionError as error:
-        form.add_error(None, error.message)
+    except (TransitionError, NoTerm) as error:
+        form.add_error(None, getattr(error, "message", str(error)))
         return None
     return record
 
@@ -136,7 +154,6 @@ def _applicant(data: dict) -> Applicant:
 
 
 def _intake(request: HttpRequest, form: IntakeForm, procedure: Procedure):
-    data = form.cleaned_data
     missing = form.missing_required(request.FILES)
     if missing:
         form.add_error(
@@ -148,28 +165,7 @@ def _intake(request: HttpRequest, form: IntakeForm, procedure: Procedure):
             % {"names": "; ".join(c.name for c in missing)},
         )
         return None
-    try:
-        ensure_offered(procedure=procedure, agency=data["agency"], on=timezone.localdate())
-        uploads = _uploads(request, form)
-        with transaction.atomic():
-            record = record_intake_at_counter(
-                procedure=procedure,
-                agency=data["agency"],
-                applicant=_applicant(data),
-                actor=request.user,
-                summary=data["summary"],
-                action=Action(data["channel"]),
-            )
-            attach_files(record=record, uploads=uploads, actor=request.user)
-            _remember(request, form.submission, record)
-    except InvalidRecordInput as error:
-        field = error.field if error.field in form.fields else None
-        form.add_error(field, error.message)
-        return None
-    except (TransitionError, NoTerm) as error:
-        form.add_error(None, getattr(error, "message", str(error)))
-        return None
-    return record
+    return _at_counter(request, form, procedure, Action.RECEIVE, {}, keep_files=True)
 
 
 @login_required
