@@ -17,6 +17,7 @@ from motcua.records import public_lookup
 from motcua.records.lifecycle import State
 from motcua.records.models import Record
 from motcua.records.timeliness import Timeliness
+from motcua.records.verdicts import record_timeliness
 
 
 class LookupForm(forms.Form):
@@ -110,7 +111,7 @@ def record_lookup(request: HttpRequest) -> HttpResponse:
     if record is None:
         context["not_found"] = True
         return render(request, "portal/record_lookup.html", context, status=404)
-    timeliness = public_lookup.public_timeliness(record, now)
+    timeliness = record_timeliness(record, now)
     context.update(
         record=record,
         state_label=State(record.state).label,

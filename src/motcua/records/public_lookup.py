@@ -16,8 +16,6 @@ from django.conf import settings
 from .lifecycle import Action
 from .models import PublicLookupFailure, Record, RecordEvent
 from .notify.sms import mobile_number
-from .timeliness import Timeliness
-from .verdicts import record_timeliness
 
 MAX_CODE = 60  # Record.code's length: anything longer is not a code
 MAX_PROOF = 40
@@ -145,7 +143,3 @@ def _instant(text: object) -> dt.datetime | None:
         return dt.datetime.fromisoformat(str(text))
     except ValueError:
         return None
-
-
-def public_timeliness(record: Record, now: dt.datetime) -> Timeliness:
-    return record_timeliness(record, now)

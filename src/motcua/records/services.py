@@ -393,42 +393,49 @@ def _close_unsupplemented(
 
 
 def _assign(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
-    to_user = params.get("to_user")
-    if not isinstance(to_user, User):
-        raise InvalidRecordInput("Cần chọn cán bộ được phân công.", code="assignee-required", field="to_user")
-    roles = actors_for(to_user, record)
-    if not roles & {Actor.SPECIALIST.value, Actor.LEADER.value}:
-        raise InvalidRecordInput(
-            f"{to_user} không phải chuyên viên hoặc lãnh đạo của cơ quan giải quyết hồ sơ này.",
-            code="assignee-not-in-agency",
-            field="to_user",
-        )
-    record.holder = to_user
-    step_due = _open_next_step(record, at, holder=to_user)
-    return {"to_user": to_user.pk, "to_user_name": str(to_user)}, step_due
+    to_user = _handler(
+        record,
+        params,
+        {Actor.SPECIALIST.value, Actor.LEADER.value},
+        missing="Cần chọn cán bộ được phân công.",
+        wrong=(
+            "không phải chuyên viên hoặc lãnh đạo của cơ quan giải quyết hồ sơ này.",
+            "assignee-not-in-agency",
+        ),
+    )
+    return {"to_user": to_user.pk, "to_user_name": str(to_user)}, _hand_over(record, at, to_user)
 
 
 def _forward(record: Record, t: Transition, actor: User | None, at: dt.datetime, params: dict) -> Handled:
     """The specialist's appraisal is done: the record goes to a leader for the decision, whose step
     of the process starts now."""
-    to_user = params.get("to_user")
-    if not isinstance(to_user, User):
-        raise InvalidRecordInput("Cần chọn lãnh đạo phê duyệt.", code="assignee-required", field="to_user")
-    if Actor.LEADER.value not in actors_for(to_user, record):
-        raise InvalidRecordInput(
-            f"{to_user} không phải lãnh đạo của cơ quan giải quyết hồ sơ này.",
-            code="not-a-leader",
-            field="to_user",
-        )
+    to_user = _handler(
+        record,
+        params,
+        {Actor.LEADER.value},
+        missing="Cần chọn lãnh đạo phê duyệt.",
+        wrong=("không phải lãnh đạo của cơ quan giải quyết hồ sơ này.", "not-a-leader"),
+    )
     if _forwarded(record):
         raise lifecycle.GuardFailed(FORWARDED, code="already-forwarded")
+    detail = {"to_user": to_user.pk, "to_user_name": str(to_user), "reason": params.get("reason") or ""}
+    return detail, _hand_over(record, at, to_user)
+
+
+def _handler(record: Record, params: dict, roles: set[str], *, missing: str, wrong: tuple[str, str]) -> User:
+    """The officer `to_user` of an assignment or a forward, holding one of `roles` for this record."""
+    to_user = params.get("to_user")
+    if not isinstance(to_user, User):
+        raise InvalidRecordInput(missing, code="assignee-required", field="to_user")
+    if not actors_for(to_user, record) & roles:
+        raise InvalidRecordInput(f"{to_user} {wrong[0]}", code=wrong[1], field="to_user")
+    return to_user
+
+
+def _hand_over(record: Record, at: dt.datetime, to_user: User) -> dt.datetime | None:
+    """The record goes to `to_user`, whose step of the process starts now (its deadline returned)."""
     record.holder = to_user
-    step_due = _open_next_step(record, at, holder=to_user)
-    return {
-        "to_user": to_user.pk,
-        "to_user_name": str(to_user),
-        "reason": params.get("reason") or "",
-    }, step_due
+    return _open_next_step(record, at, holder=to_user)
 
 
 FORWARDED = "Hồ sơ đã được trình lãnh đạo; lãnh đạo phân công lại nếu cần xử lý thêm."
